@@ -1,0 +1,381 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.TextChoices):
+    LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", _("Latin America and the Caribbean")
+    NORTH_AMERICA = "north_america", _("North America")
+    EUROPE = "europe", _("Europe")
+    AFRICA = "africa", _("Africa")
+    ASIA_PACIFIC = "asia_pacific", _("Asia and the Pacific")
+    MIDDLE_EAST = "middle_east", _("Middle East")
+
+
+class PoliceControl(models.TextChoices):
+    MUNICIPAL = "municipal", _("Municipal (the city's own police)")
+    STATE_PROVINCIAL = "state_provincial", _("State or provincial")
+    NATIONAL = "national", _("National")
+    MIXED = "mixed", _("Mixed")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class InstitutionalLocation(models.TextChoices):
+    MAYORS_OFFICE = "mayors_office", _("Mayor's office")
+    CITY_DEPARTMENT = "city_department", _("City department")
+    PUBLIC_HEALTH = "public_health", _("Public health")
+    INDEPENDENT_COUNCIL = "independent_council", _("Independent council")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+    MIXED = "mixed", _("Mixed (public and civil society)")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class StaffingModel(models.TextChoices):
+    IN_HOUSE = "in_house", _("In-house")
+    OUTSOURCED = "outsourced", _("Outsourced to partners")
+    MIXED = "mixed", _("Mixed")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class StaffExpertise(models.TextChoices):
+    SPECIALISTS = "specialists", _("Mostly specialists")
+    GENERALISTS = "generalists", _("Mostly generalists")
+    BOTH = "both", _("Both")
+    UNKNOWN = "unknown", _("Not known")
+
+
+def validate_not_future_year(value):
+    if value is not None and value > timezone.now().year:
+        raise ValidationError(
+            _("%(year)s is in the future."), params={"year": value}, code="future_year"
+        )
+
+
+def validate_iso_country(value):
+    if len(value) != 2 or not value.isalpha() or not value.isupper():
+        raise ValidationError(
+            _("Use the two-letter ISO 3166-1 country code in capitals, e.g. CO or US."),
+            code="country_code",
+        )
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from office memberships and network roles."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self):
+        return self.get_full_name() or self.username
+
+
+class Network(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True, validators=[validate_not_future_year]
+    )
+    description = models.TextField(_("description"), blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    cities = models.ManyToManyField(
+        "City", through="NetworkMembership", related_name="networks", verbose_name=_("cities")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("network")
+        verbose_name_plural = _("networks")
+
+    def __str__(self):
+        return self.acronym or self.name
+
+
+class CityQuerySet(models.QuerySet):
+    def in_sample(self):
+        return self.filter(in_report_sample=True)
+
+
+class City(models.Model):
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[validate_iso_country],
+        help_text=_("Two-letter ISO 3166-1 code, e.g. CO."),
+    )
+    region = models.CharField(_("region"), max_length=32, choices=Region.choices)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        _("population year"), null=True, blank=True, validators=[validate_not_future_year]
+    )
+    population_source = models.TextField(_("population source"), blank=True)
+    police_control = models.CharField(
+        _("police controlled by"),
+        max_length=20,
+        choices=PoliceControl.choices,
+        default=PoliceControl.UNKNOWN,
+        help_text=_("Which level of government the police answer to."),
+    )
+    police_control_source = models.TextField(_("police control source"), blank=True)
+    in_report_sample = models.BooleanField(
+        _("in the PiOC 2024 sample"),
+        default=False,
+        help_text=_("One of the 18 cities analysed in the report's appendix."),
+    )
+    context = models.TextField(_("context"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+    def get_absolute_url(self):
+        return reverse("cities:city-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_us(self):
+        return self.country == "US"
+
+
+class NetworkMembership(models.Model):
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="network_memberships", verbose_name=_("city")
+    )
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        verbose_name = _("network member city")
+        verbose_name_plural = _("network member cities")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "city"], name="unique_network_city"),
+        ]
+
+    def __str__(self):
+        return f"{self.city.name} in {self.network}"
+
+
+class Office(models.Model):
+    class Kind(models.TextChoices):
+        OFFICE = "office", _("Office")
+        DEPARTMENT = "department", _("Department")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        DIRECTORATE = "directorate", _("Directorate")
+        UNIT = "unit", _("Unit")
+        COUNCIL = "council", _("Council")
+        COALITION = "coalition", _("Coalition")
+        SERVICE = "service", _("Service")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PLANNED = "planned", _("Planned")
+        CLOSED = "closed", _("Closed")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="offices", verbose_name=_("city")
+    )
+    name = models.CharField(_("name"), max_length=255)
+    local_name = models.CharField(_("local or other name"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
+    institutional_location = models.CharField(
+        _("institutional location"),
+        max_length=32,
+        choices=InstitutionalLocation.choices,
+        default=InstitutionalLocation.UNKNOWN,
+    )
+    civilian_led = models.BooleanField(_("civilian-led"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), validate_not_future_year],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # What the PiOC report (or another source) says of the office, before any self-assessment.
+    budget_summary = models.TextField(_("budget (as reported)"), blank=True)
+    staff_summary = models.TextField(_("staff (as reported)"), blank=True)
+    staff_fte = models.DecimalField(
+        _("full-time staff (as reported)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_summary = models.TextField(_("funding (as reported)"), blank=True)
+    approach_summary = models.TextField(_("prevention approach (as reported)"), blank=True)
+    prevention_primary = models.BooleanField(_("primary prevention"), null=True, blank=True)
+    prevention_secondary = models.BooleanField(_("secondary prevention"), null=True, blank=True)
+    prevention_tertiary = models.BooleanField(_("tertiary prevention"), null=True, blank=True)
+    staffing_model = models.CharField(
+        _("staffing model"),
+        max_length=12,
+        choices=StaffingModel.choices,
+        default=StaffingModel.UNKNOWN,
+    )
+    staff_expertise = models.CharField(
+        _("specialists or generalists"),
+        max_length=12,
+        choices=StaffExpertise.choices,
+        default=StaffExpertise.UNKNOWN,
+    )
+    focus_population = models.TextField(_("focus population"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+
+    class Meta:
+        ordering = ["city__name", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0),
+                name="office_staff_fte_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.city.name}"
+
+    def get_absolute_url(self):
+        return reverse("cities:office-detail", kwargs={"slug": self.slug})
+
+    def prevention_approaches(self):
+        """The prevention levels the office is known to work at, in order."""
+        labels = [
+            (self.prevention_primary, _("primary")),
+            (self.prevention_secondary, _("secondary")),
+            (self.prevention_tertiary, _("tertiary")),
+        ]
+        return [label for flag, label in labels if flag]
+
+
+class OfficeMembership(models.Model):
+    class Role(models.TextChoices):
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="office_memberships", verbose_name=_("user")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("office")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("office membership")
+        verbose_name_plural = _("office memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office"], name="unique_office_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.office.name}"
+
+
+class NetworkRole(models.Model):
+    class Role(models.TextChoices):
+        SECRETARIAT = "secretariat", _("Secretariat")
+        RESEARCHER = "researcher", _("Researcher")
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="network_roles", verbose_name=_("user")
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="roles", verbose_name=_("network")
+    )
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("network role")
+        verbose_name_plural = _("network roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "network", "role"], name="unique_network_role"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} of {self.network}"
+
+
+class ViolenceIndicator(models.Model):
+    class Kind(models.TextChoices):
+        HOMICIDES = "homicides", _("Homicides (count)")
+        HOMICIDE_RATE = "homicide_rate", _("Homicide rate per 100,000")
+        VIOLENT_DEATH_RATE = "violent_death_rate", _("Violent deaths per 100,000")
+        OTHER = "other", _("Other")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", _("exactly")
+        ABOUT = "about", _("about")
+        UNDER = "under", _("under")
+        OVER = "over", _("over")
+
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("city")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), validate_not_future_year]
+    )
+    kind = models.CharField(_("indicator"), max_length=20, choices=Kind.choices)
+    label = models.CharField(
+        _("label"), max_length=200, blank=True, help_text=_("Names the indicator when 'Other'.")
+    )
+    value = models.DecimalField(
+        _("value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    qualifier = models.CharField(
+        _("qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    area = models.CharField(
+        _("area"), max_length=200, blank=True, help_text=_("e.g. metropolitan area.")
+    )
+    source = models.TextField(_("source"))
+
+    class Meta:
+        ordering = ["city__name", "kind", "year"]
+        verbose_name = _("violence indicator")
+        verbose_name_plural = _("violence indicators")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city", "year", "kind", "label"], name="unique_indicator_per_city_year"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_value_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(label=""), name="other_indicator_has_label"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city.name} {self.year}: {self.get_kind_display()} {self.value}"
+
+    @property
+    def is_rate(self):
+        return self.kind in {self.Kind.HOMICIDE_RATE, self.Kind.VIOLENT_DEATH_RATE}

@@ -1,0 +1,79 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from cities.models import City, Office, ViolenceIndicator
+from criteria.models import Assessment, CriterionResponse
+
+
+def city_list(request):
+    cities = (
+        City.objects.annotate(
+            office_count=Count("offices", distinct=True),
+            network_count=Count("network_memberships", distinct=True),
+        )
+        .order_by("region", "name")
+    )
+    sample_only = request.GET.get("sample") == "1"
+    if sample_only:
+        cities = cities.filter(in_report_sample=True)
+    return render(
+        request,
+        "cities/city_list.html",
+        {"cities": cities, "sample_only": sample_only, "title": _("Cities")},
+    )
+
+
+def _visible_assessments(user):
+    return Assessment.objects.visible_to(user).select_related("office", "city", "framework")
+
+
+def city_detail(request, slug):
+    city = get_object_or_404(
+        City.objects.prefetch_related(
+            "networks",
+            Prefetch("offices", queryset=Office.objects.order_by("name")),
+            Prefetch("indicators", queryset=ViolenceIndicator.objects.order_by("kind", "year")),
+        ),
+        slug=slug,
+    )
+    assessments = _visible_assessments(request.user).filter(city=city).order_by(
+        "-round", "office__name"
+    )
+    return render(
+        request,
+        "cities/city_detail.html",
+        {"city": city, "assessments": assessments, "title": city.name},
+    )
+
+
+def office_detail(request, slug):
+    office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
+    visible = _visible_assessments(request.user).filter(office=office)
+    latest = (
+        visible.filter(status=Assessment.Status.PUBLISHED)
+        .order_by("-published_at", "-round")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=CriterionResponse.objects.select_related("criterion").prefetch_related(
+                    "evidence"
+                ),
+            )
+        )
+        .first()
+    )
+    others = visible.exclude(pk=latest.pk) if latest else visible
+    practices = office.good_practices.select_related("criterion")
+    return render(
+        request,
+        "cities/office_detail.html",
+        {
+            "office": office,
+            "assessment": latest,
+            "other_assessments": others.order_by("-round"),
+            "practices": practices,
+            "title": office.name,
+        },
+    )
+

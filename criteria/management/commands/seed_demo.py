@@ -1,0 +1,172 @@
+"""Load the PiOC framework, the report's sample and Part 4 charts, and the demo personas."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from cities.models import Network, NetworkRole, Office, OfficeMembership, User
+from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
+from criteria.seeding import SeedError, SeedReport, load_all
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, DEBUG only
+DEMO_ROUND = "2026"
+SECRETARIAT_GROUP = "Network secretariat"
+PALMIRA = "Palmira's Secretariat for Security and Coexistence"
+PERSONAS = [
+    # username, first, last, description
+    ("demo-editor", "Elena", "Editor", f"editor of {PALMIRA}"),
+    ("demo-viewer", "Victor", "Viewer", f"viewer of {PALMIRA}"),
+    ("demo-editor-b", "Bea", "Editor", "editor of Oakland's Department of Violence Prevention"),
+    ("demo-secretariat", "Sam", "Secretariat", "Peace in Our Cities secretariat (uses the admin)"),
+    ("demo-researcher", "Rosa", "Researcher", "Peace in Our Cities researcher"),
+]
+
+
+def pending_migrations(database=DEFAULT_DB_ALIAS):
+    connection = connections[database]
+    executor = MigrationExecutor(connection)
+    targets = executor.loader.graph.leaf_nodes()
+    return [migration for migration, _backwards in executor.migration_plan(targets)]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Peace in Our Cities framework, the report's 18-city sample, the four Part 4 "
+        "charts as published assessments, Palmira's 2026 draft, and the demo logins. "
+        "Safe to run again: a second run changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-personas",
+            action="store_true",
+            help="Load the data only; create no demo logins (allowed with DEBUG off).",
+        )
+
+    def handle(self, *args, no_personas=False, **options):
+        if not no_personas and not settings.DEBUG:
+            raise CommandError(
+                "Refusing to create the demo logins: DEBUG is off, and their password is "
+                "published. Set DJANGO_DEBUG=1 for a demo, or pass --no-personas to load "
+                "only the data."
+            )
+        pending = pending_migrations()
+        if pending:
+            names = ", ".join(f"{m.app_label}.{m.name}" for m in pending[:5])
+            raise CommandError(
+                f"The database is not fully migrated ({len(pending)} pending: {names}). "
+                "Run `python manage.py migrate` first; nothing was written."
+            )
+        try:
+            with transaction.atomic():
+                report = load_all()
+                if not no_personas:
+                    self.load_personas(report)
+        except SeedError as exc:
+            raise CommandError(f"Seed data problem, nothing was written: {exc}") from None
+
+        if report.changed:
+            self.stdout.write("Seeded:")
+            for line in report.lines():
+                self.stdout.write(line)
+        else:
+            self.stdout.write("Nothing to change: the database already holds the seed data.")
+        if not no_personas:
+            self.stdout.write(self.style.SUCCESS(f"Demo logins (password {DEMO_PASSWORD}):"))
+            for username, _first, _last, description in PERSONAS:
+                self.stdout.write(f"  {username:<18} {description}")
+
+    def load_personas(self, report: SeedReport):
+        pioc = Network.objects.get(slug="pioc")
+        palmira = Office.objects.get(slug="palmira-security-coexistence")
+        oakland = Office.objects.get(slug="oakland-dvp")
+        users = {}
+        for username, first, last, _description in PERSONAS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last,
+                          "email": f"{username}@example.org"},
+            )
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+                report.count(report.created if created else report.updated, User)
+            users[username] = user
+
+        wanted_offices = [
+            (users["demo-editor"], palmira, OfficeMembership.Role.EDITOR),
+            (users["demo-viewer"], palmira, OfficeMembership.Role.VIEWER),
+            (users["demo-editor-b"], oakland, OfficeMembership.Role.EDITOR),
+        ]
+        for user, office, role in wanted_offices:
+            _, created = OfficeMembership.objects.get_or_create(
+                user=user, office=office, defaults={"role": role}
+            )
+            if created:
+                report.count(report.created, OfficeMembership)
+        for username, role in (
+            ("demo-secretariat", NetworkRole.Role.SECRETARIAT),
+            ("demo-researcher", NetworkRole.Role.RESEARCHER),
+        ):
+            _, created = NetworkRole.objects.get_or_create(
+                user=users[username], network=pioc, role=role
+            )
+            if created:
+                report.count(report.created, NetworkRole)
+
+        secretariat = users["demo-secretariat"]
+        group = self.secretariat_group(report)
+        if not secretariat.is_staff:
+            secretariat.is_staff = True
+            secretariat.save(update_fields=["is_staff"])
+            report.count(report.updated, User)
+        if not secretariat.groups.filter(pk=group.pk).exists():
+            secretariat.groups.add(group)
+            report.count(report.updated, User)
+
+        self.palmira_draft(report, palmira)
+
+    def secretariat_group(self, report):
+        """Admin rights over the network's data for the secretariat (not over user accounts)."""
+        group, created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+        wanted = set(
+            Permission.objects.filter(content_type__app_label__in=["cities", "criteria"])
+            .exclude(content_type__model="user")
+            .values_list("pk", flat=True)
+        )
+        have = set(group.permissions.values_list("pk", flat=True))
+        if created or wanted != have:
+            group.permissions.set(wanted)
+            report.count(report.created if created else report.updated, Group)
+        return group
+
+    def palmira_draft(self, report, palmira):
+        """Palmira's 2026 self-assessment, started but empty, for demo-editor to fill in.
+
+        Created once; never overwritten, so what the demo users typed survives a re-seed.
+        """
+        framework = Framework.objects.default()
+        assessment, created = Assessment.objects.get_or_create(
+            framework=framework, office=palmira, round=DEMO_ROUND,
+            defaults={"city": palmira.city, "scope": Assessment.Scope.OFFICE},
+        )
+        if not created:
+            return
+        report.count(report.created, Assessment)
+        OfficeProfile.objects.create(
+            assessment=assessment,
+            institutional_location=palmira.institutional_location,
+            police_control=palmira.city.police_control,
+            staffing_model=palmira.staffing_model,
+            staff_expertise=palmira.staff_expertise,
+            prevention_primary=palmira.prevention_primary,
+            prevention_secondary=palmira.prevention_secondary,
+            prevention_tertiary=palmira.prevention_tertiary,
+            focus_population=palmira.focus_population,
+        )
+        report.count(report.created, OfficeProfile)
+        for criterion in framework.criteria.all():
+            CriterionResponse.objects.create(assessment=assessment, criterion=criterion)
+            report.count(report.created, CriterionResponse)

@@ -1,0 +1,673 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cities.models import (
+    City,
+    InstitutionalLocation,
+    NetworkRole,
+    Office,
+    OfficeMembership,
+    PoliceControl,
+    StaffExpertise,
+    StaffingModel,
+    validate_not_future_year,
+)
+
+LEVEL_MIN, LEVEL_MAX = 0, 4
+
+
+class Level(models.IntegerChoices):
+    NOT_IN_PLACE = 0, _("0 — Not in place")
+    EMERGING = 1, _("1 — Emerging")
+    DEVELOPING = 2, _("2 — Developing")
+    ESTABLISHED = 3, _("3 — Established")
+    EXEMPLARY = 4, _("4 — Exemplary")
+
+
+LEVEL_NAMES = {
+    0: _("Not in place"),
+    1: _("Emerging"),
+    2: _("Developing"),
+    3: _("Established"),
+    4: _("Exemplary"),
+}
+
+level_validators = [MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)]
+
+
+# --- The framework -------------------------------------------------------------------------
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def default(self):
+        return self.filter(is_default=True).first()
+
+
+class Framework(models.Model):
+    slug = models.SlugField(_("slug"))
+    version = models.CharField(_("version"), max_length=20)
+    name = models.CharField(_("name"), max_length=200)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.TextField(_("source"), blank=True)
+    is_default = models.BooleanField(_("default framework"), default=False)
+
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug", "version"]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_framework_version"),
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_framework"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.version})"
+
+
+class Criterion(models.Model):
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("framework")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    slug = models.SlugField(_("slug"))
+    name = models.CharField(_("name"), max_length=200)
+    chart_label = models.CharField(
+        _("chart label"),
+        max_length=200,
+        blank=True,
+        help_text=_("The row label the report's Part 4 charts use."),
+    )
+    definition = models.TextField(_("definition"))
+    why_it_matters = models.TextField(_("why it matters"), blank=True)
+    key_takeaways = models.JSONField(_("key takeaways"), default=list, blank=True)
+    source_section = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"], name="unique_criterion_number"
+            ),
+            models.UniqueConstraint(fields=["framework", "slug"], name="unique_criterion_slug"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("criteria:criterion-detail", kwargs={"slug": self.slug})
+
+
+class RubricLevel(models.Model):
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="rubric_levels",
+        verbose_name=_("criterion"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, validators=level_validators
+    )
+    descriptor = models.TextField(_("descriptor"))
+
+    class Meta:
+        ordering = ["criterion", "level"]
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "level"], name="unique_rubric_level"),
+            models.CheckConstraint(
+                condition=Q(level__gte=LEVEL_MIN, level__lte=LEVEL_MAX),
+                name="rubric_level_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion.number}.{self.level} {self.name}"
+
+    @property
+    def name(self):
+        return LEVEL_NAMES[self.level]
+
+
+class GuidingQuestion(models.Model):
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="guiding_questions",
+        verbose_name=_("criterion"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        ordering = ["criterion", "order"]
+        verbose_name = _("guiding question")
+        verbose_name_plural = _("guiding questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "order"], name="unique_guiding_question_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Tradeoff(models.Model):
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="tradeoffs", verbose_name=_("criterion")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"))
+    source_section = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["criterion", "order"]
+        verbose_name = _("tradeoff")
+        verbose_name_plural = _("tradeoffs")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "title"], name="unique_tradeoff_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class GoodPractice(models.Model):
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.CASCADE, related_name="good_practices",
+        verbose_name=_("criterion"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="good_practices", verbose_name=_("city")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="good_practices", verbose_name=_("office"),
+    )
+    title = models.CharField(_("title"), max_length=255)
+    summary = models.TextField(_("summary"))
+    source_section = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["criterion", "city__name", "title"]
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["criterion", "city", "title"], name="unique_good_practice"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.office_id and self.city_id and self.office.city_id != self.city_id:
+            raise ValidationError({"office": _("The office must be in the practice's city.")})
+
+
+# --- Assessments ---------------------------------------------------------------------------
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Assessment.Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """What `user` may read. Everything else is a 404 to them.
+
+        - everyone: published assessments the office chose to make public;
+        - members of an office: all of that office's assessments;
+        - researchers: published assessments of cities in their networks;
+        - secretariat: every assessment of cities in their networks, drafts included.
+        """
+        public = Q(status=Assessment.Status.PUBLISHED, is_public=True)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_superuser:
+            return self.all()
+        member = Q(office__memberships__user=user)
+        researcher_cities = City.objects.filter(
+            networks__roles__user=user, networks__roles__role=NetworkRole.Role.RESEARCHER
+        )
+        secretariat_cities = City.objects.filter(
+            networks__roles__user=user, networks__roles__role=NetworkRole.Role.SECRETARIAT
+        )
+        researcher = Q(status=Assessment.Status.PUBLISHED, city__in=researcher_cities)
+        secretariat = Q(city__in=secretariat_cities)
+        return self.filter(public | member | researcher | secretariat).distinct()
+
+    def editable_by(self, user):
+        """Drafts (and assessments sent back) that `user` may edit as an office editor."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            status__in=Assessment.EDITABLE_STATUSES,
+            office__memberships__user=user,
+            office__memberships__role=OfficeMembership.Role.EDITOR,
+        )
+
+
+class Assessment(models.Model):
+    class Scope(models.TextChoices):
+        OFFICE = "office", _("Office")
+        CITY_ECOSYSTEM = "city_ecosystem", _("City prevention ecosystem")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Published")
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments",
+        verbose_name=_("framework"),
+    )
+    scope = models.CharField(
+        _("what is assessed"), max_length=20, choices=Scope.choices, default=Scope.OFFICE
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("city")
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="assessments",
+        verbose_name=_("office"),
+        help_text=_("Empty when the city's prevention ecosystem as a whole is assessed."),
+    )
+    subject_label = models.CharField(
+        _("subject"), max_length=255, blank=True,
+        help_text=_("How to name what is assessed, e.g. for a city ecosystem."),
+    )
+    round = models.CharField(_("round"), max_length=40, help_text=_("e.g. 2026"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False,
+        help_text=_("Published assessments shown to everyone, signed in or not."),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    source = models.TextField(
+        _("source"), blank=True, help_text=_("Where the content comes from, if not the office.")
+    )
+    level_note = models.TextField(
+        _("how levels were set"), blank=True,
+        help_text=_("e.g. levels read from a published chart, not given by it."),
+    )
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to",
+        verbose_name=_("copied forward from"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-round", "city__name"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="office") & Q(office__isnull=False))
+                | (Q(scope="city_ecosystem") & Q(office__isnull=True)),
+                name="assessment_scope_matches_office",
+            ),
+            models.UniqueConstraint(
+                fields=["office", "framework", "round"],
+                condition=Q(office__isnull=False),
+                name="one_assessment_per_office_round",
+            ),
+            models.UniqueConstraint(
+                fields=["city", "framework", "round"],
+                condition=Q(office__isnull=True),
+                name="one_ecosystem_assessment_per_city_round",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_assessment_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.round}"
+
+    def get_absolute_url(self):
+        return reverse("criteria:assessment-detail", kwargs={"pk": self.pk})
+
+    @property
+    def subject(self):
+        if self.subject_label:
+            return self.subject_label
+        if self.office_id:
+            return self.office.name
+        return _("%(city)s prevention ecosystem") % {"city": self.city.name}
+
+    def clean(self):
+        errors = {}
+        if self.scope == self.Scope.OFFICE and not self.office_id:
+            errors["office"] = _("Choose the office this assessment is of.")
+        if self.scope == self.Scope.CITY_ECOSYSTEM and self.office_id:
+            errors["office"] = _("Leave the office empty when assessing a city's ecosystem.")
+        if self.office_id and self.city_id and self.office.city_id != self.city_id:
+            errors["city"] = _("The city must be the office's city.")
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            errors["published_at"] = _("A published assessment needs its publication date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE_STATUSES
+
+
+class OfficeProfile(models.Model):
+    """Facts about the office (or ecosystem) as of one assessment."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.CASCADE, related_name="profile", verbose_name=_("assessment")
+    )
+    institutional_location = models.CharField(
+        _("institutional location"), max_length=32,
+        choices=InstitutionalLocation.choices, default=InstitutionalLocation.UNKNOWN,
+    )
+    police_control = models.CharField(
+        _("police controlled by"), max_length=20,
+        choices=PoliceControl.choices, default=PoliceControl.UNKNOWN,
+    )
+    budget_amount = models.DecimalField(
+        _("budget amount"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    budget_currency = models.CharField(
+        _("budget currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD.")
+    )
+    budget_year = models.PositiveSmallIntegerField(
+        _("budget fiscal year"), null=True, blank=True,
+        validators=[MinValueValidator(1900), validate_not_future_year],
+    )
+    budget_note = models.TextField(_("budget notes"), blank=True)
+    staff_fte = models.DecimalField(
+        _("full-time staff"), max_digits=7, decimal_places=1, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    staff_note = models.TextField(_("staff notes"), blank=True)
+    staffing_model = models.CharField(
+        _("staffing model"), max_length=12,
+        choices=StaffingModel.choices, default=StaffingModel.UNKNOWN,
+    )
+    staff_expertise = models.CharField(
+        _("specialists or generalists"), max_length=12,
+        choices=StaffExpertise.choices, default=StaffExpertise.UNKNOWN,
+    )
+    prevention_primary = models.BooleanField(_("primary prevention"), null=True, blank=True)
+    prevention_secondary = models.BooleanField(_("secondary prevention"), null=True, blank=True)
+    prevention_tertiary = models.BooleanField(_("tertiary prevention"), null=True, blank=True)
+    focus_population = models.TextField(_("focus population"), blank=True)
+    mandate_goals = models.TextField(_("mandate goals"), blank=True)
+    has_baseline = models.BooleanField(_("has a baseline"), null=True, blank=True)
+    last_diagnosis_year = models.PositiveSmallIntegerField(
+        _("year of the last diagnosis"), null=True, blank=True,
+        validators=[MinValueValidator(1900), validate_not_future_year],
+    )
+    diagnosis_cycle_years = models.PositiveSmallIntegerField(
+        _("planned diagnosis cycle (years)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    buy_in_single_champion = models.BooleanField(
+        _("political support rests on one champion"), null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office profile")
+        verbose_name_plural = _("office profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget_amount__isnull=True) | Q(budget_amount__gte=0),
+                name="profile_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0),
+                name="profile_staff_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Profile of %(assessment)s") % {"assessment": self.assessment}
+
+    def funding_total(self):
+        return sum((s.share_percent or Decimal(0) for s in self.funding_sources.all()), Decimal(0))
+
+
+class FundingSource(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal budget")
+        REGIONAL = "regional", _("Regional or state government")
+        NATIONAL = "national", _("National government")
+        INTERNATIONAL = "international", _("International donors")
+        PRIVATE = "private", _("Private sector")
+        VOTER_APPROVED_TAX = "voter_approved_tax", _("Voter-approved tax")
+        PHILANTHROPIC = "philanthropic", _("Philanthropy")
+        OTHER = "other", _("Other")
+
+    profile = models.ForeignKey(
+        OfficeProfile, on_delete=models.CASCADE, related_name="funding_sources",
+        verbose_name=_("profile"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    share_percent = models.DecimalField(
+        _("share of budget (%)"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Leave empty if not known. All shares together may not exceed 100 %."),
+    )
+    project_based = models.BooleanField(_("project-based"), default=False)
+    legally_protected = models.BooleanField(
+        _("protected by law or voter measure"), default=False
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["profile", "-share_percent", "name"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__isnull=True)
+                | Q(share_percent__gte=0, share_percent__lte=100),
+                name="funding_share_in_range",
+            ),
+            # The sum of shares per profile is enforced by a trigger (migration 0002).
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CriterionResponse(models.Model):
+    class Confidence(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="responses",
+        verbose_name=_("assessment"),
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="responses", verbose_name=_("criterion")
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=Level.choices, null=True, blank=True, validators=level_validators
+    )
+    level_rationale = models.TextField(_("why this level"), blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
+    current_strengths = models.TextField(_("current strengths"), blank=True)
+    opportunities = models.TextField(_("opportunities to enhance effectiveness"), blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=6, choices=Confidence.choices, blank=True
+    )
+    carried_over = models.BooleanField(
+        _("carried over"), default=False,
+        help_text=_("Copied from the previous round and not yet confirmed."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "criterion__number"]
+        verbose_name = _("criterion response")
+        verbose_name_plural = _("criterion responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "criterion"], name="one_response_per_criterion"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=LEVEL_MIN, level__lte=LEVEL_MAX),
+                name="response_level_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | (Q(level__isnull=True) & ~Q(
+                    not_applicable_reason=""
+                )),
+                name="not_applicable_has_reason_and_no_level",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} — {self.criterion}"
+
+    def clean(self):
+        errors = {}
+        if self.not_applicable:
+            if not self.not_applicable_reason.strip():
+                errors["not_applicable_reason"] = _("Say why this criterion does not apply.")
+            if self.level is not None:
+                errors["level"] = _("Leave the level empty when the criterion does not apply.")
+        if errors:
+            raise ValidationError(errors)
+
+    def missing(self):
+        """What this response still lacks to count as complete, as readable phrases."""
+        if self.not_applicable:
+            return [] if self.not_applicable_reason.strip() else [_("a reason")]
+        lacks = []
+        if self.level is None:
+            lacks.append(_("a level"))
+        if not self.current_strengths.strip():
+            lacks.append(_("current strengths"))
+        if not self.opportunities.strip():
+            lacks.append(_("opportunities"))
+        return lacks
+
+    @property
+    def is_complete(self):
+        return not self.missing()
+
+    @property
+    def level_name(self):
+        return LEVEL_NAMES.get(self.level, "")
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        LINK = "link", _("Link")
+        DATA = "data", _("Dataset")
+        INTERVIEW = "interview", _("Interview")
+        NOTE = "note", _("Note")
+
+    class Strength(models.TextChoices):
+        SELF_REPORTED = "self_reported", _("Self-reported")
+        DOCUMENTED = "documented", _("Documented")
+        VERIFIED = "verified", _("Independently verified")
+
+    response = models.ForeignKey(
+        CriterionResponse, on_delete=models.CASCADE, related_name="evidence",
+        verbose_name=_("response"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    note = models.TextField(_("note"), blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    strength = models.CharField(
+        _("strength"), max_length=14, choices=Strength.choices, default=Strength.SELF_REPORTED
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("added by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["response", "created_at", "pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return self.title
+
+
+class ReviewComment(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="review_comments",
+        verbose_name=_("assessment"),
+    )
+    response = models.ForeignKey(
+        CriterionResponse, on_delete=models.CASCADE, null=True, blank=True,
+        related_name="review_comments", verbose_name=_("criterion"),
+        help_text=_("Empty for a comment on the assessment as a whole."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+        related_name="review_comments", verbose_name=_("author"),
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        ordering = ["assessment", "created_at"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+
+    def __str__(self):
+        return self.body[:60]
+
+    def clean(self):
+        if self.response_id and self.response.assessment_id != self.assessment_id:
+            raise ValidationError({"response": _("That criterion belongs to another assessment.")})

@@ -1,0 +1,347 @@
+"""Load the framework, the network's data and the report's Part 4 charts from `fixtures/`.
+
+Everything is matched by natural keys (slugs, numbers, titles) and written only where it
+differs from what is stored, so loading twice changes nothing — no rows, no history entries.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
+from criteria.models import (
+    Assessment,
+    Criterion,
+    CriterionResponse,
+    Evidence,
+    Framework,
+    FundingSource,
+    GoodPractice,
+    GuidingQuestion,
+    OfficeProfile,
+    RubricLevel,
+    Tradeoff,
+)
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+FRAMEWORK_FILE = FIXTURES / "pioc_framework.json"
+NETWORK_FILE = FIXTURES / "pioc_network.json"
+PART4_FILE = FIXTURES / "pioc_part4_assessments.json"
+
+
+class SeedError(Exception):
+    """The seed data is inconsistent; the message says where."""
+
+
+@dataclass
+class SeedReport:
+    created: dict = field(default_factory=dict)
+    updated: dict = field(default_factory=dict)
+    deleted: dict = field(default_factory=dict)
+
+    def count(self, bucket, model):
+        name = model._meta.verbose_name_plural
+        bucket[name] = bucket.get(name, 0) + 1
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated or self.deleted)
+
+    def lines(self):
+        for label, bucket in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
+            for name, n in sorted(bucket.items()):
+                yield f"  {label} {n} {name}"
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise SeedError(f"{path} is missing.") from None
+    except json.JSONDecodeError as exc:
+        raise SeedError(f"{path} is not valid JSON: {exc}") from None
+
+
+def _coerce(model, name, value):
+    """Turn JSON values into what the model field stores, so comparisons are exact."""
+    fld = model._meta.get_field(name)
+    if value is None:
+        return None
+    if isinstance(fld, models.DecimalField):
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-fld.decimal_places))
+    if isinstance(fld, models.DateTimeField) and isinstance(value, str):
+        day = datetime.date.fromisoformat(value)
+        return datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.UTC)
+    if isinstance(fld, models.DateField) and isinstance(value, str):
+        return datetime.date.fromisoformat(value) if value else None
+    return value
+
+
+def sync(report, model, lookup, values, where):
+    """Get the row matching `lookup`, creating it or updating only the fields that differ."""
+    values = {k: _coerce(model, k, v) for k, v in values.items()}
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        changed = True
+        bucket = report.created
+    else:
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        for k in changed:
+            setattr(obj, k, values[k])
+        bucket = report.updated
+    if changed:
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            raise SeedError(f"{where}: {exc.message_dict}") from None
+        obj.save()
+        report.count(bucket, model)
+    return obj
+
+
+def prune(report, queryset):
+    """Delete rows the seed data no longer lists."""
+    for obj in queryset:
+        obj.delete()
+        report.count(report.deleted, type(obj))
+
+
+def _pick(data, *names, where):
+    missing = [n for n in names if n not in data]
+    if missing:
+        raise SeedError(f"{where}: missing {', '.join(missing)}")
+    return {n: data[n] for n in names}
+
+
+# --- framework -----------------------------------------------------------------------------
+
+
+def load_framework(report, data):
+    fw = data["framework"]
+    framework = sync(
+        report,
+        Framework,
+        {"slug": fw["slug"], "version": fw["version"]},
+        {
+            "name": fw["name"],
+            "publisher": fw.get("publisher", ""),
+            "description": fw.get("description", ""),
+            "source": fw.get("source", ""),
+            "is_default": True,
+        },
+        where="framework",
+    )
+    for item in data["criteria"]:
+        where = f"criterion {item.get('number')}"
+        criterion = sync(
+            report,
+            Criterion,
+            {"framework": framework, "number": item["number"]},
+            {
+                **_pick(item, "slug", "name", "definition", where=where),
+                "chart_label": item.get("chart_label", ""),
+                "why_it_matters": item.get("why_it_matters", ""),
+                "key_takeaways": item.get("key_takeaways", []),
+                "source_section": item.get("source_section", ""),
+            },
+            where=where,
+        )
+        rubric = item.get("rubric", {})
+        if sorted(rubric) != ["0", "1", "2", "3", "4"]:
+            raise SeedError(f"{where}: the rubric needs exactly levels 0 to 4")
+        for level, descriptor in rubric.items():
+            sync(
+                report, RubricLevel, {"criterion": criterion, "level": int(level)},
+                {"descriptor": descriptor}, where=f"{where}, rubric level {level}",
+            )
+        questions = item.get("guiding_questions", [])
+        for order, text in enumerate(questions, start=1):
+            sync(
+                report, GuidingQuestion, {"criterion": criterion, "order": order},
+                {"text": text}, where=f"{where}, question {order}",
+            )
+        prune(report, criterion.guiding_questions.filter(order__gt=len(questions)))
+
+        titles = []
+        for order, tradeoff in enumerate(item.get("tradeoffs", []), start=1):
+            titles.append(tradeoff["title"])
+            sync(
+                report, Tradeoff, {"criterion": criterion, "title": tradeoff["title"]},
+                {"order": order, "summary": tradeoff["summary"],
+                 "source_section": tradeoff.get("source_section", "")},
+                where=f"{where}, tradeoff {tradeoff['title']!r}",
+            )
+        prune(report, criterion.tradeoffs.exclude(title__in=titles))
+
+        for practice in item.get("good_practices", []):
+            pwhere = f"{where}, practice {practice.get('title')!r}"
+            office = _office(practice["office"], pwhere) if practice.get("office") else None
+            city = office.city if office else _city(practice["city"], pwhere)
+            sync(
+                report, GoodPractice,
+                {"criterion": criterion, "city": city, "title": practice["title"]},
+                {"office": office, "summary": practice["summary"],
+                 "source_section": practice.get("source_section", "")},
+                where=pwhere,
+            )
+    return framework
+
+
+# --- network -------------------------------------------------------------------------------
+
+CITY_FIELDS = (
+    "name", "country", "region", "population", "population_year", "population_source",
+    "police_control", "police_control_source", "in_report_sample", "context", "source",
+)
+OFFICE_FIELDS = (
+    "name", "local_name", "kind", "institutional_location", "civilian_led", "founded_year",
+    "status", "website", "description", "budget_summary", "staff_summary", "staff_fte",
+    "funding_summary", "approach_summary", "prevention_primary", "prevention_secondary",
+    "prevention_tertiary", "staffing_model", "staff_expertise", "focus_population", "source",
+)
+
+
+def _fields(item, names, defaults=None):
+    defaults = defaults or {}
+    return {n: item.get(n, defaults.get(n, "")) for n in names if n in item or n in defaults}
+
+
+def _city(slug, where):
+    try:
+        return City.objects.get(slug=slug)
+    except City.DoesNotExist:
+        raise SeedError(f"{where}: no city {slug!r}") from None
+
+
+def _office(slug, where):
+    try:
+        return Office.objects.select_related("city").get(slug=slug)
+    except Office.DoesNotExist:
+        raise SeedError(f"{where}: no office {slug!r}") from None
+
+
+def load_network(report, data):
+    networks = {}
+    for item in data["networks"]:
+        networks[item["slug"]] = sync(
+            report, Network, {"slug": item["slug"]},
+            _fields(item, ("name", "acronym", "founded_year", "description", "goal",
+                           "website", "source")),
+            where=f"network {item['slug']}",
+        )
+    for item in data["cities"]:
+        where = f"city {item.get('slug')}"
+        city = sync(report, City, {"slug": item["slug"]}, _fields(item, CITY_FIELDS), where)
+        for slug in item.get("networks", []):
+            if slug not in networks:
+                raise SeedError(f"{where}: no network {slug!r}")
+            sync(
+                report, NetworkMembership, {"network": networks[slug], "city": city},
+                {"source": item.get("networks_source", "")}, where=f"{where} in {slug}",
+            )
+    for item in data["offices"]:
+        where = f"office {item.get('slug')}"
+        values = _fields(item, OFFICE_FIELDS)
+        values["city"] = _city(item["city"], where)
+        sync(report, Office, {"slug": item["slug"]}, values, where)
+    for item in data.get("indicators", []):
+        where = f"indicator {item.get('city')} {item.get('year')} {item.get('kind')}"
+        sync(
+            report, ViolenceIndicator,
+            {"city": _city(item["city"], where), "year": item["year"], "kind": item["kind"],
+             "label": item.get("label", "")},
+            {"value": item["value"], "qualifier": item.get("qualifier", "exact"),
+             "area": item.get("area", ""), "source": item["source"]},
+            where=where,
+        )
+
+
+# --- Part 4 assessments --------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "institutional_location", "police_control", "budget_amount", "budget_currency",
+    "budget_year", "budget_note", "staff_fte", "staff_note", "staffing_model",
+    "staff_expertise", "prevention_primary", "prevention_secondary", "prevention_tertiary",
+    "focus_population", "mandate_goals", "has_baseline", "last_diagnosis_year",
+    "diagnosis_cycle_years", "buy_in_single_champion",
+)
+
+
+def load_part4(report, data, framework):
+    criteria = {c.number: c for c in framework.criteria.all()}
+    for item in data["assessments"]:
+        where = f"assessment {item.get('key')}"
+        city = _city(item["city"], where)
+        office = _office(item["office"], where) if item.get("office") else None
+        lookup = {"framework": framework, "round": item["round"], "city": city, "office": office}
+        assessment = sync(
+            report, Assessment, lookup,
+            {
+                "scope": item["scope"],
+                "subject_label": item.get("subject_label", ""),
+                "status": item["status"],
+                "is_public": True,
+                "summary": item.get("summary", ""),
+                "source": item.get("source", ""),
+                "level_note": item.get("level_note", ""),
+                "published_at": item.get("published_on"),
+            },
+            where=where,
+        )
+        profile_data = item.get("profile", {})
+        profile = sync(
+            report, OfficeProfile, {"assessment": assessment},
+            {k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
+            where=f"{where}, profile",
+        )
+        names = []
+        for source in profile_data.get("funding_sources", []):
+            names.append(source["name"])
+            sync(
+                report, FundingSource, {"profile": profile, "name": source["name"]},
+                _fields(source, ("kind", "share_percent", "project_based", "legally_protected")),
+                where=f"{where}, funding {source['name']!r}",
+            )
+        prune(report, profile.funding_sources.exclude(name__in=names))
+
+        numbers = sorted(r["criterion"] for r in item["responses"])
+        if numbers != sorted(criteria):
+            raise SeedError(f"{where}: needs one response for each of criteria {sorted(criteria)}")
+        for resp in item["responses"]:
+            rwhere = f"{where}, criterion {resp['criterion']}"
+            response = sync(
+                report, CriterionResponse,
+                {"assessment": assessment, "criterion": criteria[resp["criterion"]]},
+                _fields(resp, ("level", "level_rationale", "confidence", "current_strengths",
+                               "opportunities")),
+                where=rwhere,
+            )
+            titles = []
+            for ev in resp.get("evidence", []):
+                titles.append(ev["title"])
+                values = _fields(ev, ("kind", "url", "date", "source", "note"))
+                values["strength"] = Evidence.Strength.DOCUMENTED
+                sync(report, Evidence, {"response": response, "title": ev["title"]}, values,
+                     where=f"{rwhere}, evidence {ev['title']!r}")
+            prune(report, response.evidence.exclude(title__in=titles))
+
+
+def load_all():
+    """Load every seed file; returns a SeedReport. Call inside a transaction."""
+    report = SeedReport()
+    load_network(report, _read(NETWORK_FILE))
+    framework = load_framework(report, _read(FRAMEWORK_FILE))
+    load_part4(report, _read(PART4_FILE), framework)
+    return report

@@ -1,0 +1,83 @@
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from criteria.models import Assessment, Criterion, CriterionResponse, Framework, GoodPractice
+
+
+def _default_framework():
+    framework = Framework.objects.default()
+    if framework is None:
+        raise Http404("No framework has been loaded yet.")
+    return framework
+
+
+def criterion_list(request):
+    framework = _default_framework()
+    criteria = framework.criteria.all()
+    return render(
+        request,
+        "criteria/criterion_list.html",
+        {"framework": framework, "criteria": criteria, "title": framework.name},
+    )
+
+
+def criterion_detail(request, slug):
+    framework = _default_framework()
+    criterion = get_object_or_404(
+        Criterion.objects.prefetch_related(
+            "rubric_levels",
+            "guiding_questions",
+            "tradeoffs",
+            Prefetch(
+                "good_practices",
+                queryset=GoodPractice.objects.select_related("city", "office").order_by(
+                    "city__name", "title"
+                ),
+            ),
+        ),
+        framework=framework,
+        slug=slug,
+    )
+    strong = (
+        CriterionResponse.objects.filter(
+            criterion=criterion,
+            level__gte=3,
+            assessment__in=Assessment.objects.visible_to(request.user).published(),
+        )
+        .select_related("assessment__office", "assessment__city")
+        .order_by("-level", "assessment__city__name")
+    )
+    siblings = framework.criteria.only("number", "slug", "name")
+    return render(
+        request,
+        "criteria/criterion_detail.html",
+        {
+            "criterion": criterion,
+            "strong_responses": strong,
+            "siblings": siblings,
+            "title": criterion.name,
+        },
+    )
+
+
+def assessment_detail(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user)
+        .select_related("office", "city", "framework", "profile")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=CriterionResponse.objects.select_related("criterion").prefetch_related(
+                    "evidence"
+                ),
+            ),
+            "profile__funding_sources",
+        ),
+        pk=pk,
+    )
+    return render(
+        request,
+        "criteria/assessment_detail.html",
+        {"assessment": assessment, "title": str(assessment)},
+    )

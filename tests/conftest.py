@@ -1,0 +1,64 @@
+"""Shared fixtures: the seeded network and the personas every permission test uses.
+
+The database is seeded once per session (framework, sample, Part 4 charts, demo logins);
+each test runs in a transaction that is rolled back, so tests may change data freely.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from cities.models import User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def _persona(username):
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def editor_a(db):
+    """Editor of office A: Palmira's Secretariat for Security and Coexistence."""
+    return _persona("demo-editor")
+
+
+@pytest.fixture
+def viewer_a(db):
+    """Viewer of office A."""
+    return _persona("demo-viewer")
+
+
+@pytest.fixture
+def editor_b(db):
+    """Editor of office B: Oakland's Department of Violence Prevention."""
+    return _persona("demo-editor-b")
+
+
+@pytest.fixture
+def secretariat(db):
+    return _persona("demo-secretariat")
+
+
+@pytest.fixture
+def researcher(db):
+    return _persona("demo-researcher")
+
+
+PERSONAS = ["anonymous", "editor_a", "viewer_a", "editor_b", "secretariat", "researcher"]
+
+
+@pytest.fixture
+def as_persona(client, request):
+    """A client signed in as the named persona (or not signed in, for 'anonymous')."""
+
+    def sign_in(name):
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return sign_in
