@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 
 class Region(models.TextChoices):
@@ -56,14 +57,6 @@ def validate_not_future_year(value):
         )
 
 
-def validate_iso_country(value):
-    if len(value) != 2 or not value.isalpha() or not value.isupper():
-        raise ValidationError(
-            _("Use the two-letter ISO 3166-1 country code in capitals, e.g. CO or US."),
-            code="country_code",
-        )
-
-
 class User(AbstractUser):
     """A person who signs in. Roles come from office memberships and network roles."""
 
@@ -108,12 +101,7 @@ class CityQuerySet(models.QuerySet):
 class City(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
-    country = models.CharField(
-        _("country"),
-        max_length=2,
-        validators=[validate_iso_country],
-        help_text=_("Two-letter ISO 3166-1 code, e.g. CO."),
-    )
+    country = CountryField(_("country"))
     region = models.CharField(_("region"), max_length=32, choices=Region.choices)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
@@ -144,7 +132,7 @@ class City(models.Model):
         verbose_name_plural = _("cities")
 
     def __str__(self):
-        return f"{self.name} ({self.country})"
+        return f"{self.name} ({self.country.code})"
 
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})

@@ -107,7 +107,7 @@ class FundingShareFormSet(BaseInlineFormSet):
             raise ValidationError(
                 _("Share of budget (%%): the funding shares add up to %(total)s %%; "
                   "together they may not exceed 100 %%."),
-                params={"total": total.normalize()},
+                params={"total": format(total.normalize(), "f")},
                 code="shares_over_100",
             )
 
@@ -144,7 +144,7 @@ class FundingSourceForm(forms.ModelForm):
                     "share_percent",
                     _("With this share the profile's funding adds up to %(total)s %%; "
                       "together the shares may not exceed 100 %%.")
-                    % {"total": total.normalize()},
+                    % {"total": format(total.normalize(), "f")},
                 )
         return cleaned
 

@@ -48,7 +48,7 @@ def criterion_detail(request, slug):
         .select_related("assessment__office", "assessment__city")
         .order_by("-level", "assessment__city__name")
     )
-    siblings = framework.criteria.only("number", "slug", "name")
+    siblings = framework.criteria.all()
     return render(
         request,
         "criteria/criterion_detail.html",

@@ -8,19 +8,17 @@ from criteria.models import Assessment, Framework
 def home(request):
     framework = Framework.objects.default()
     criteria = framework.criteria.all() if framework else []
-    featured = (
-        Assessment.objects.visible_to(request.user)
-        .published()
-        .select_related("office", "city")
-        .order_by("city__name")[:8]
-    )
+    published = Assessment.objects.visible_to(request.user).published()
+    featured = published.select_related("office", "city").order_by("-published_at", "city__name")
+
     return render(
         request,
         "home.html",
         {
             "framework": framework,
             "criteria": criteria,
-            "featured": featured,
+            "featured": featured[:10],
+            "published_count": published.count(),
             "network": Network.objects.filter(slug="pioc").first(),
             "city_count": City.objects.count(),
             "sample_count": City.objects.filter(in_report_sample=True).count(),

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_lists_the_nine_criteria_and_the_published_charts(client, django_assert_num_queries):
-    # framework; criteria; published public assessments; network; three counts
-    with django_assert_num_queries(7):
+    # framework; criteria; latest published assessments; their count; network; three counts
+    with django_assert_num_queries(8):
         response = client.get(reverse("home"))
     assert response.status_code == 200
     content = response.content.decode()

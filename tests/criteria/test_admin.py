@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from cities.models import Office
 from criteria.models import Assessment
@@ -44,7 +45,7 @@ def test_assessment_admin_shows_responses_and_evidence_inline(client, secretaria
     content = response.content.decode()
     assert content.count('name="responses-') > 9 * 5  # nine inline responses with their fields
     evidence = cali.responses.first().evidence.first()
-    assert evidence.title in content
+    assert escape(evidence.title) in content
 
 
 def test_admin_refuses_a_level_of_five_naming_the_field(client, secretariat):

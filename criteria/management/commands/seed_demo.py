@@ -121,10 +121,8 @@ class Command(BaseCommand):
         if not secretariat.is_staff:
             secretariat.is_staff = True
             secretariat.save(update_fields=["is_staff"])
-            report.count(report.updated, User)
         if not secretariat.groups.filter(pk=group.pk).exists():
             secretariat.groups.add(group)
-            report.count(report.updated, User)
 
         self.palmira_draft(report, palmira)
 

@@ -1,0 +1,50 @@
+"""Playwright drives Debian's Chromium (/usr/bin/chromium); no browser is ever downloaded."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+CHROMIUM = os.environ.get("OVP_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package (see README).")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def seeded_live_server(live_server):
+    """The live server runs on a transactional database: load the seed data into it."""
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server
+
+
+@pytest.fixture
+def screenshot(page, request):
+    """Save a full-page PNG to $OVP_SCREENSHOTS (when set) for a human to look at."""
+    folder = os.environ.get("OVP_SCREENSHOTS")
+
+    def take(name):
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return take
