@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_countries import Country
 
 from .models import (
     City,
@@ -12,6 +13,29 @@ from .models import (
     User,
     ViolenceIndicator,
 )
+
+
+class CountryInUseFilter(admin.SimpleListFilter):
+    """Only the countries that have cities, not all 249 of ISO 3166."""
+
+    title = _("country")
+    parameter_name = "country"
+    city_path = "country"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            City.objects.order_by().values_list("country", flat=True).distinct()
+        )
+        return sorted(((code, Country(code).name) for code in codes), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.city_path: self.value()})
+        return queryset
+
+
+class OfficeCountryFilter(CountryInUseFilter):
+    city_path = "city__country"
 
 
 class OfficeMembershipInline(admin.TabularInline):
@@ -69,7 +93,7 @@ class ViolenceIndicatorInline(admin.TabularInline):
 @admin.register(City)
 class CityAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "region", "police_control", "in_report_sample"]
-    list_filter = ["region", "country", "police_control", "in_report_sample", "networks"]
+    list_filter = ["region", CountryInUseFilter, "police_control", "in_report_sample", "networks"]
     search_fields = ["name", "country", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [NetworkMembershipInline, OfficeInline, ViolenceIndicatorInline]
@@ -78,7 +102,7 @@ class CityAdmin(admin.ModelAdmin):
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "kind", "institutional_location", "status", "founded_year"]
-    list_filter = ["status", "kind", "institutional_location", "city__region", "city__country"]
+    list_filter = ["status", "kind", "institutional_location", "city__region", OfficeCountryFilter]
     search_fields = ["name", "local_name", "city__name", "slug"]
     list_select_related = ["city"]
     autocomplete_fields = ["city"]

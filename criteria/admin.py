@@ -210,6 +210,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ["office__name", "city__name", "subject_label", "round"]
     list_select_related = ["office", "city"]
     autocomplete_fields = ["city", "office"]
+    raw_id_fields = ["carried_from"]
     date_hierarchy = "created_at"
     inlines = [OfficeProfileInline, CriterionResponseInline, ReviewCommentInline]
 

@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("cities.urls")),
     path("", include("criteria.urls")),
+    path("", include("reports.urls")),
 ]
