@@ -2,13 +2,12 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from .forms import FundingShareFormSet
 from .models import (
     Assessment,
     Criterion,
@@ -91,25 +90,6 @@ class GoodPracticeAdmin(admin.ModelAdmin):
     search_fields = ["title", "summary", "city__name", "office__name"]
     list_select_related = ["criterion", "city", "office"]
     autocomplete_fields = ["city", "office"]
-
-
-class FundingShareFormSet(BaseInlineFormSet):
-    """Shares of one profile may not add up to more than 100 % (the database agrees)."""
-
-    def clean(self):
-        super().clean()
-        total = Decimal(0)
-        for form in self.forms:
-            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
-                continue
-            total += form.cleaned_data.get("share_percent") or Decimal(0)
-        if total > 100:
-            raise ValidationError(
-                _("Share of budget (%%): the funding shares add up to %(total)s %%; "
-                  "together they may not exceed 100 %%."),
-                params={"total": format(total.normalize(), "f")},
-                code="shares_over_100",
-            )
 
 
 class FundingSourceInline(admin.TabularInline):

@@ -1,4 +1,6 @@
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -223,6 +225,22 @@ class GoodPractice(models.Model):
 # --- Assessments ---------------------------------------------------------------------------
 
 
+def is_office_editor(user, office_id):
+    if not user.is_authenticated or office_id is None:
+        return False
+    return OfficeMembership.objects.filter(
+        user=user, office_id=office_id, role=OfficeMembership.Role.EDITOR
+    ).exists()
+
+
+def is_secretariat_for(user, city_id):
+    if not user.is_authenticated:
+        return False
+    return NetworkRole.objects.filter(
+        user=user, role=NetworkRole.Role.SECRETARIAT, network__cities__id=city_id
+    ).exists()
+
+
 class AssessmentQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Assessment.Status.PUBLISHED)
@@ -378,6 +396,32 @@ class Assessment(models.Model):
     @property
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
+
+    def can_edit(self, user):
+        """Office editors may change drafts and assessments sent back for changes."""
+        return self.is_editable and is_office_editor(user, self.office_id)
+
+    def can_review(self, user):
+        return is_secretariat_for(user, self.city_id)
+
+    def progress(self):
+        """(response, what it still lacks) for each criterion, in order."""
+        return [(r, r.missing()) for r in self.responses.all()]
+
+    def submit_problems(self):
+        """Why the assessment cannot be submitted yet; empty when it can."""
+        problems = []
+        if not self.is_editable:
+            problems.append(_("Only a draft or an assessment sent back for changes can be "
+                              "submitted."))
+        for response, lacks in self.progress():
+            if lacks:
+                problems.append(
+                    _("Criterion %(number)s (%(name)s) still needs %(lacks)s.")
+                    % {"number": response.criterion.number, "name": response.criterion.name,
+                       "lacks": ", ".join(str(x) for x in lacks)}
+                )
+        return problems
 
 
 class OfficeProfile(models.Model):
@@ -578,9 +622,9 @@ class CriterionResponse(models.Model):
 
     def missing(self):
         """What this response still lacks to count as complete, as readable phrases."""
+        lacks = [_("confirmation of the carried-over answer")] if self.carried_over else []
         if self.not_applicable:
-            return [] if self.not_applicable_reason.strip() else [_("a reason")]
-        lacks = []
+            return lacks + ([] if self.not_applicable_reason.strip() else [_("a reason")])
         if self.level is None:
             lacks.append(_("a level"))
         if not self.current_strengths.strip():
@@ -596,6 +640,12 @@ class CriterionResponse(models.Model):
     @property
     def level_name(self):
         return LEVEL_NAMES.get(self.level, "")
+
+
+def evidence_upload_to(instance, filename):
+    """Stored under a random name; the original name is kept in the row, never on disk."""
+    suffix = Path(filename).suffix.lower()
+    return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
 class Evidence(models.Model):
@@ -618,7 +668,10 @@ class Evidence(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=300)
     url = models.URLField(_("link"), max_length=500, blank=True)
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", blank=True)
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("file type"), max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=300, blank=True)

@@ -2,7 +2,15 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from criteria.models import Assessment, Criterion, CriterionResponse, Framework, GoodPractice
+from cities.models import OfficeMembership
+from criteria.models import (
+    Assessment,
+    Criterion,
+    CriterionResponse,
+    Framework,
+    GoodPractice,
+    ReviewComment,
+)
 
 
 def _default_framework():
@@ -76,8 +84,28 @@ def assessment_detail(request, pk):
         ),
         pk=pk,
     )
+    can_edit = assessment.can_edit(request.user)
+    can_review = assessment.can_review(request.user)
+    is_member = can_edit or OfficeMembership.objects.filter(
+        user_id=request.user.pk, office_id=assessment.office_id
+    ).exists() if request.user.is_authenticated else False
+    comments = []
+    if (is_member or can_review) and not assessment.status == Assessment.Status.PUBLISHED:
+        comments = ReviewComment.objects.filter(assessment=assessment).select_related(
+            "author", "response__criterion"
+        )
+    responses = assessment.responses.all()
+    first_todo = next((r for r in responses if r.missing()), None)
     return render(
         request,
         "criteria/assessment_detail.html",
-        {"assessment": assessment, "title": str(assessment)},
+        {
+            "assessment": assessment,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "progress": [(r, r.missing()) for r in responses] if can_edit else [],
+            "first_todo": first_todo,
+            "comments": comments,
+            "title": str(assessment),
+        },
     )

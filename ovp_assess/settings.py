@@ -28,6 +28,8 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# Used in links inside emails (invitations, review notices).
+SITE_URL = env_str("OVP_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -41,6 +43,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "cities",
     "criteria",
     "reports",
@@ -73,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ovp_assess.context_processors.roles",
             ],
         },
     },
@@ -83,6 +88,12 @@ WSGI_APPLICATION = "ovp_assess.wsgi.application"
 DATABASES = {
     "default": env_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock when a transaction starts, and wait for it rather than failing:
+    # concurrent autosaves then queue up instead of raising "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cities.User"
@@ -127,6 +138,15 @@ STORAGES = {
 }
 # Tests and local runs without `collectstatic` still find the files in STATICFILES_DIRS.
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# Background work (batch exports) is stored in the database and run by `manage.py db_worker`;
+# workers on other machines share the same database. Tests may swap in the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from cities.models import City, Office
-from criteria.admin import FundingShareFormSet
+from criteria.forms import FundingShareFormSet
 from criteria.models import (
     Assessment,
     Criterion,

@@ -1,0 +1,117 @@
+"""Accounts: the signed-in user's page, and office members managed by the secretariat."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from criteria.models import is_secretariat_for
+
+from .forms import InviteForm
+from .models import Office, OfficeMembership, User
+
+
+@login_required
+def account(request):
+    return render(
+        request,
+        "cities/account.html",
+        {
+            "memberships": request.user.office_memberships.select_related("office__city"),
+            "network_roles": request.user.network_roles.select_related("network"),
+            "title": _("Your account"),
+        },
+    )
+
+
+def _managed_office(user, slug):
+    office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
+    if not is_secretariat_for(user, office.city_id):
+        raise PermissionDenied(_("Only the network secretariat manages an office's members."))
+    return office
+
+
+@transaction.atomic
+def invite_member(*, office, email, role, by):
+    """Add `email` to `office` with `role`; a new person gets a one-time set-password link.
+
+    Returns (membership, created_user).
+    """
+    user = User.objects.filter(email__iexact=email).first()
+    created_user = user is None
+    if created_user:
+        user = User(username=email, email=email)
+        user.set_unusable_password()
+        user.save()
+    membership, created = OfficeMembership.objects.get_or_create(
+        user=user, office=office, defaults={"role": role}
+    )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    set_password_url = ""
+    if created_user or not user.has_usable_password():
+        # Django's reset token is single-use: it is tied to the password hash and last login.
+        path = reverse(
+            "password_reset_confirm",
+            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                    "token": default_token_generator.make_token(user)},
+        )
+        set_password_url = settings.SITE_URL.rstrip("/") + path
+    body = render_to_string(
+        "cities/emails/invitation.txt",
+        {"office": office, "role": membership.get_role_display().lower(),
+         "inviter": by.display_name, "set_password_url": set_password_url,
+         "site_url": settings.SITE_URL},
+    )
+    subject = _("You have been added to %(office)s on OVP Assess") % {"office": office.name}
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    return membership, created_user
+
+
+def office_members(request, slug):
+    office = _managed_office(request.user, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership, created_user = invite_member(
+            office=office, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+            by=request.user,
+        )
+        if created_user:
+            messages.success(request, _("Invitation sent to %(email)s with a link to set a "
+                                        "password.") % {"email": form.cleaned_data["email"]})
+        else:
+            messages.success(request, _("%(email)s is now %(role)s of this office; they were "
+                                        "told by email.")
+                             % {"email": form.cleaned_data["email"],
+                                "role": membership.get_role_display().lower()})
+        return redirect("cities:office-members", slug=slug)
+    members = office.memberships.select_related("user").order_by("role", "user__email")
+    return render(
+        request,
+        "cities/office_members.html",
+        {"office": office, "form": form, "members": members,
+         "title": _("Members of %(office)s") % {"office": office.name}},
+        status=422 if form.errors else 200,
+    )
+
+
+@require_POST
+def member_remove(request, slug, pk):
+    office = _managed_office(request.user, slug)
+    membership = get_object_or_404(office.memberships.select_related("user"), pk=pk)
+    membership.delete()
+    messages.success(request, _("%(user)s no longer belongs to this office.")
+                     % {"user": membership.user.email or membership.user.username})
+    return redirect("cities:office-members", slug=slug)
+

@@ -1,0 +1,271 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Assessment,
+    CriterionResponse,
+    Evidence,
+    FundingSource,
+    Level,
+    OfficeProfile,
+    ReviewComment,
+)
+from .uploads import check_upload
+
+BLANK_LEVEL = [("", _("Not chosen yet"))]
+
+
+class ResponseForm(forms.ModelForm):
+    """One criterion's answer. `version` is the one the editor's copy was based on."""
+
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=BLANK_LEVEL + list(Level.choices),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Choose a level from 0 to 4 of the rubric.")},
+    )
+    confidence = forms.ChoiceField(
+        label=_("How confident are you in this level?"),
+        choices=[("", _("Not said"))] + list(CriterionResponse.Confidence.choices),
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    class Meta:
+        model = CriterionResponse
+        fields = [
+            "level",
+            "current_strengths",
+            "opportunities",
+            "confidence",
+            "not_applicable",
+            "not_applicable_reason",
+        ]
+        widgets = {
+            "current_strengths": forms.Textarea(attrs={"rows": 6}),
+            "opportunities": forms.Textarea(attrs={"rows": 6}),
+            "not_applicable_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "current_strengths": _("Current strengths"),
+            "opportunities": _("Opportunities to enhance effectiveness"),
+            "not_applicable": _("This criterion does not apply to our office"),
+            "not_applicable_reason": _("Why it does not apply"),
+        }
+        help_texts = {
+            "current_strengths": _("What the office already does well on this criterion."),
+            "opportunities": _("What would make the office more effective here."),
+        }
+
+    def __init__(self, *args, rubric=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rubric = {r.level: r.descriptor for r in (rubric or [])}
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("not_applicable"):
+            if not (cleaned.get("not_applicable_reason") or "").strip():
+                self.add_error(
+                    "not_applicable_reason",
+                    _("Say why this criterion does not apply, or untick “does not apply”."),
+                )
+            cleaned["level"] = None
+        return cleaned
+
+    def content(self):
+        """The answer fields as cleaned, to be written by save_response()."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def level_options(self):
+        """Radio options paired with their rubric descriptor, for the template."""
+        options = []
+        for radio in self["level"]:
+            value = radio.data["value"]
+            descriptor = self.rubric.get(int(value)) if value != "" else None
+            options.append((radio, descriptor))
+        return options
+
+
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = Evidence
+        fields = ["kind", "title", "url", "file", "date", "source", "note", "strength"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"url": _("Link (URL)"), "file": _("Upload a file")}
+        help_texts = {
+            "file": _("PDF, DOCX, XLSX, CSV, PNG or JPEG, at most 20 MB."),
+            "source": _("Who produced it, e.g. “City budget office”."),
+        }
+
+    def __init__(self, *args, can_verify=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(Evidence.Strength.choices)
+        if not can_verify:
+            choices = [c for c in choices if c[0] != Evidence.Strength.VERIFIED]
+            self.fields["strength"].help_text = _(
+                "Only the network secretariat can mark evidence as independently verified."
+            )
+        self.fields["strength"].choices = choices
+        self.file_kind = None
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not a stored file
+            self.file_kind = check_upload(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == Evidence.Kind.LINK and not cleaned.get("url"):
+            self.add_error("url", _("A link needs its URL."))
+        if kind == Evidence.Kind.DOCUMENT and not (cleaned.get("file") or cleaned.get("url")):
+            self.add_error("file", _("Upload the document or give a link to it."))
+        if kind == Evidence.Kind.NOTE and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("Write the note."))
+        return cleaned
+
+
+class FundingShareFormSet(BaseInlineFormSet):
+    """Shares of one profile may not add up to more than 100 % (the database agrees)."""
+
+    def clean(self):
+        super().clean()
+        total = Decimal(0)
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) or form.cleaned_data.get("DELETE"):
+                continue
+            total += form.cleaned_data.get("share_percent") or Decimal(0)
+        if total > 100:
+            raise ValidationError(
+                _("Share of budget (%%): the funding shares add up to %(total)s %%; "
+                  "together they may not exceed 100 %%."),
+                params={"total": format(total.normalize(), "f")},
+                code="shares_over_100",
+            )
+
+
+FundingFormSet = inlineformset_factory(
+    OfficeProfile,
+    FundingSource,
+    formset=FundingShareFormSet,
+    fields=["name", "kind", "share_percent", "project_based", "legally_protected"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = OfficeProfile
+        fields = [
+            "institutional_location",
+            "police_control",
+            "budget_amount",
+            "budget_currency",
+            "budget_year",
+            "budget_note",
+            "staff_fte",
+            "staffing_model",
+            "staff_expertise",
+            "staff_note",
+            "prevention_primary",
+            "prevention_secondary",
+            "prevention_tertiary",
+            "focus_population",
+            "mandate_goals",
+            "has_baseline",
+            "last_diagnosis_year",
+            "diagnosis_cycle_years",
+            "buy_in_single_champion",
+        ]
+        widgets = {
+            "budget_note": forms.Textarea(attrs={"rows": 2}),
+            "staff_note": forms.Textarea(attrs={"rows": 2}),
+            "focus_population": forms.Textarea(attrs={"rows": 2}),
+            "mandate_goals": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_budget_currency(self):
+        value = (self.cleaned_data.get("budget_currency") or "").strip().upper()
+        if value and (len(value) != 3 or not value.isalpha()):
+            raise ValidationError(_("Use the three-letter ISO 4217 code, e.g. USD, COP, EUR."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("budget_amount") is not None and not cleaned.get("budget_currency"):
+            self.add_error("budget_currency", _("Say which currency the budget is in."))
+        return cleaned
+
+
+class StartAssessmentForm(forms.Form):
+    round = forms.CharField(
+        label=_("Round"), max_length=40, help_text=_("Usually the year, e.g. 2026.")
+    )
+    copy_from = forms.ModelChoiceField(
+        label=_("Start from"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        empty_label=_("A blank assessment"),
+        help_text=_(
+            "Copying forward fills each criterion with last round's answer, marked “carried "
+            "over” until someone confirms or edits it."
+        ),
+    )
+
+    def __init__(self, *args, office, framework, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.office, self.framework = office, framework
+        self.fields["copy_from"].queryset = Assessment.objects.filter(
+            office=office, status=Assessment.Status.PUBLISHED
+        ).order_by("-round")
+        latest = self.fields["copy_from"].queryset.first()
+        if latest and not self.is_bound:
+            self.initial["copy_from"] = latest.pk
+
+    def clean_round(self):
+        value = self.cleaned_data["round"].strip()
+        if Assessment.objects.filter(
+            office=self.office, framework=self.framework, round=value
+        ).exists():
+            raise ValidationError(
+                _("This office already has an assessment for round %(round)s."),
+                params={"round": value},
+            )
+        return value
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = ReviewComment
+        fields = ["response", "body"]
+        labels = {"response": _("On criterion"), "body": _("Comment")}
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["response"].queryset = assessment.responses.select_related("criterion")
+        self.fields["response"].empty_label = _("The assessment as a whole")
+        self.fields["response"].label_from_instance = lambda r: str(r.criterion)
+
+
+class RequestChangesForm(forms.Form):
+    note = forms.CharField(
+        label=_("What should the office change?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent to the office's editors with your comments per criterion."),
+    )

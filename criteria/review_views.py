@@ -1,0 +1,131 @@
+"""The network secretariat's side: review queue, comments per criterion, changes, publishing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cities.models import City, NetworkRole
+
+from . import workflow
+from .assessment_views import assessment_for
+from .forms import CommentForm, RequestChangesForm
+from .models import Assessment, CriterionResponse, ReviewComment
+
+
+def _reviewable(user, pk):
+    assessment = assessment_for(user, pk)
+    if not assessment.can_review(user):
+        raise PermissionDenied(_("Only the network secretariat reviews assessments."))
+    return assessment
+
+
+@login_required
+def review_queue(request):
+    cities = City.objects.filter(
+        networks__roles__user=request.user,
+        networks__roles__role=NetworkRole.Role.SECRETARIAT,
+    )
+    if not cities.exists():
+        raise PermissionDenied(_("The review queue is for the network secretariat."))
+    assessments = (
+        Assessment.objects.filter(city__in=cities)
+        .exclude(status=Assessment.Status.PUBLISHED)
+        .select_related("office", "city")
+        .order_by("submitted_at", "city__name")
+        .distinct()
+    )
+    groups = {status: [] for status in ("submitted", "changes_requested", "draft")}
+    for a in assessments:
+        groups[a.status].append(a)
+    return render(
+        request,
+        "criteria/review_queue.html",
+        {"submitted": groups["submitted"], "changes_requested": groups["changes_requested"],
+         "drafts": groups["draft"], "title": _("Review queue")},
+    )
+
+
+def review(request, pk):
+    assessment = _reviewable(request.user, pk)
+    assessment = (
+        Assessment.objects.filter(pk=assessment.pk)
+        .select_related("office", "city", "framework")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=CriterionResponse.objects.select_related("criterion").prefetch_related(
+                    "evidence",
+                    Prefetch("review_comments",
+                             queryset=ReviewComment.objects.select_related("author")),
+                ),
+            )
+        )
+        .get()
+    )
+    general = ReviewComment.objects.filter(
+        assessment=assessment, response__isnull=True
+    ).select_related("author")
+    return render(
+        request,
+        "criteria/review.html",
+        {
+            "assessment": assessment,
+            "general_comments": general,
+            "comment_form": CommentForm(assessment=assessment),
+            "changes_form": RequestChangesForm(),
+            "title": _("Review: %(subject)s") % {"subject": assessment},
+        },
+    )
+
+
+@require_POST
+def comment_add(request, pk):
+    assessment = _reviewable(request.user, pk)
+    form = CommentForm(request.POST, assessment=assessment)
+    if form.is_valid():
+        comment = workflow.add_comment(
+            assessment=assessment, response=form.cleaned_data["response"],
+            body=form.cleaned_data["body"], by=request.user,
+        )
+        messages.success(request, _("Comment added."))
+        anchor = f"#criterion-{comment.response.criterion.number}" if comment.response else ""
+        return redirect(reverse("criteria:assessment-review", args=[pk]) + anchor)
+    messages.error(request, _("The comment was not added: write something first."))
+    return redirect("criteria:assessment-review", pk=pk)
+
+
+@require_POST
+def request_changes(request, pk):
+    assessment = _reviewable(request.user, pk)
+    form = RequestChangesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the office should change."))
+        return redirect("criteria:assessment-review", pk=pk)
+    try:
+        workflow.request_changes(assessment=assessment, note=form.cleaned_data["note"],
+                                 by=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, " ".join(str(p) for p in exc.problems))
+        return redirect("criteria:assessment-review", pk=pk)
+    messages.success(request, _("Sent back to the office's editors for changes."))
+    return redirect("criteria:review-queue")
+
+
+@require_POST
+def publish(request, pk):
+    assessment = _reviewable(request.user, pk)
+    try:
+        workflow.publish_assessment(
+            assessment=assessment, by=request.user,
+            make_public=request.POST.get("make_public") == "on",
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, " ".join(str(p) for p in exc.problems))
+        return redirect("criteria:assessment-review", pk=pk)
+    messages.success(request, _("Published. The assessment is now frozen."))
+    return redirect(assessment.get_absolute_url())
