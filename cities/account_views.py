@@ -79,6 +79,7 @@ def invite_member(*, office, email, role, by):
     return membership, created_user
 
 
+@login_required
 def office_members(request, slug):
     office = _managed_office(request.user, slug)
     form = InviteForm(request.POST or None)
@@ -106,6 +107,7 @@ def office_members(request, slug):
     )
 
 
+@login_required
 @require_POST
 def member_remove(request, slug, pk):
     office = _managed_office(request.user, slug)

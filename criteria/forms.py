@@ -258,6 +258,7 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.assessment = assessment
         self.fields["response"].queryset = assessment.responses.select_related("criterion")
         self.fields["response"].empty_label = _("The assessment as a whole")
         self.fields["response"].label_from_instance = lambda r: str(r.criterion)

@@ -95,7 +95,9 @@ def comment_add(request, pk):
         messages.success(request, _("Comment added."))
         anchor = f"#criterion-{comment.response.criterion.number}" if comment.response else ""
         return redirect(reverse("criteria:assessment-review", args=[pk]) + anchor)
-    messages.error(request, _("The comment was not added: write something first."))
+    problems = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items()
+                         if f in form.fields)
+    messages.error(request, _("The comment was not added. %(problems)s") % {"problems": problems})
     return redirect("criteria:assessment-review", pk=pk)
 
 

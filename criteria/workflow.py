@@ -83,6 +83,8 @@ OFFICE_FACTS = [
 @transaction.atomic
 def start_assessment(*, office, framework, round, by, copy_from=None):
     """A new draft for `office`: blank, or copied forward from a published assessment."""
+    if copy_from is not None:
+        copy_from = Assessment.objects.select_related("profile").get(pk=copy_from.pk)
     if copy_from is not None and (
         copy_from.office_id != office.pk or copy_from.status != Assessment.Status.PUBLISHED
     ):

@@ -62,3 +62,38 @@ def as_persona(client, request):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files go to a throwaway folder in every test."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def palmira_draft(db):
+    from criteria.models import Assessment
+
+    return Assessment.objects.select_related("office", "city", "framework").get(
+        office__slug="palmira-security-coexistence", round="2026"
+    )
+
+
+def fill_response(response, user, *, level=2):
+    """Complete one response through the same function the views use."""
+    from criteria import workflow
+
+    return workflow.save_response(
+        response=response,
+        content={"level": level, "current_strengths": f"Strength {response.criterion.number}",
+                 "opportunities": f"Opportunity {response.criterion.number}",
+                 "confidence": "medium", "not_applicable": False, "not_applicable_reason": ""},
+        base_version=response.version, by=user,
+    )
+
+
+@pytest.fixture
+def complete_draft(palmira_draft, editor_a):
+    for response in palmira_draft.responses.all():
+        fill_response(response, editor_a)
+    return palmira_draft
