@@ -134,16 +134,16 @@ def start_assessment(*, office, framework, round, by, copy_from=None):
 
 
 def _claim(response_pk, base_version):
-    """Compare-and-set: bump the version only if it is still `base_version` and editable.
+    """Compare-and-set: bump the version only if it is still `base_version`.
 
-    The UPDATE takes the row's write lock until the transaction ends, so a concurrent save
-    of the same response waits and then finds the version moved on.
+    The condition must stay on this one table: PostgreSQL re-checks a plain WHERE on the
+    row it waited for, but not a subquery (which a filter across a join would become).
+    The UPDATE holds the row's write lock until the transaction ends, so a concurrent save
+    waits and then finds the version moved on.
     """
-    return CriterionResponse.objects.filter(
-        pk=response_pk,
-        version=base_version,
-        assessment__status__in=Assessment.EDITABLE_STATUSES,
-    ).update(version=F("version") + 1)
+    return CriterionResponse.objects.filter(pk=response_pk, version=base_version).update(
+        version=F("version") + 1
+    )
 
 
 @transaction.atomic
@@ -153,12 +153,13 @@ def save_response(*, response, content, base_version, by):
     Raises StaleVersion with the current row when someone did, and WorkflowError when the
     assessment is no longer editable. One history row per successful save.
     """
+    # Lock the assessment (shared with submit / publish, which lock it too) and check it
+    # is still open for edits.
+    _require_editable(Assessment.objects.select_for_update().get(pk=response.assessment_id))
     if not _claim(response.pk, base_version):
-        current = CriterionResponse.objects.select_related("assessment", "updated_by").get(
-            pk=response.pk
+        raise StaleVersion(
+            CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
         )
-        _require_editable(current.assessment)
-        raise StaleVersion(current)
     fresh = CriterionResponse.objects.get(pk=response.pk)
     for name, value in content.items():
         setattr(fresh, name, value)

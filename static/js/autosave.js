@@ -78,7 +78,16 @@
   form.addEventListener("input", function () { remember(); status("unsaved", form.dataset.msgUnsaved); });
   form.addEventListener("change", remember);
 
-  form.addEventListener("htmx:beforeRequest", function () { status("saving", form.dataset.msgSaving); });
+  // Skip a save when nothing changed since the last one sent (e.g. the "change" that fires
+  // when a textarea loses focus right after its text was already autosaved).
+  var lastSent = JSON.stringify(loaded);
+  form.addEventListener("htmx:confirm", function (evt) {
+    if (JSON.stringify(values()) === lastSent) evt.preventDefault();
+  });
+  form.addEventListener("htmx:beforeRequest", function () {
+    lastSent = JSON.stringify(values());
+    status("saving", form.dataset.msgSaving);
+  });
   form.addEventListener("htmx:beforeSwap", function (evt) {
     // Show the server's explanation for a conflict or a refused value too.
     if (evt.detail.xhr.status === 409 || evt.detail.xhr.status === 422) {
@@ -86,17 +95,23 @@
       evt.detail.isError = false;
     }
   });
+  var compare = form.querySelector("[data-compare]");
   form.addEventListener("htmx:afterSwap", function () {
     var el = document.getElementById("save-status");
     if (el && el.dataset.state === "saved") forget();
+    if (compare) compare.hidden = !(el && el.dataset.state === "conflict");
   });
   function offline() {
+    lastSent = null;  // let the next pause try again
     status("unsaved", form.dataset.msgOffline);
   }
   form.addEventListener("htmx:sendError", offline);
   form.addEventListener("htmx:responseError", function (evt) {
     if (evt.detail.xhr.status !== 409 && evt.detail.xhr.status !== 422) offline();
   });
+  // After a conflict, post the whole form the ordinary way (form.submit() bypasses htmx):
+  // the server answers with both versions side by side and a form to merge them.
+  if (compare) compare.addEventListener("click", function () { remember(); form.submit(); });
   // A full-page Save clears the browser copy once the server has it.
   form.addEventListener("submit", function () { remember(); });
 })();

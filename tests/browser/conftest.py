@@ -48,3 +48,36 @@ def screenshot(page, request):
             page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return take
+
+
+AXE = Path(__file__).resolve().parents[2] / ".ci/node/node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture
+def axe():
+    """Run axe-core in the page; return the serious and critical violations."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `bash .ci/install` (it fetches axe-core from npm).")
+
+    def check(page):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return check
+
+
+@pytest.fixture
+def sign_in():
+    def do(page, base_url, username, password="demo-pass-2026"):
+        page.goto(base_url + "/accounts/login/")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_text("Signed in as").wait_for()
+
+    return do
