@@ -1,7 +1,19 @@
 from django.urls import path
 
+from . import views
+
 app_name = "reports"
 
-urlpatterns: list = [
-    # Routes of the reports app (office brief, network brief, exports) are added here.
+urlpatterns = [
+    path("reports/", views.index, name="index"),
+    path("reports/briefs/<int:pk>/", views.brief, name="brief"),
+    path("reports/briefs/<int:pk>/pdf/", views.brief_pdf, name="brief-pdf"),
+    path("reports/briefs/<int:pk>/publish/", views.brief_publish, name="brief-publish"),
+    path("reports/rounds/<str:round>/", views.network_brief, name="network-brief"),
+    path("reports/rounds/<str:round>/pdf/", views.network_pdf, name="network-pdf"),
+    path("reports/exports/", views.export_list, name="export-list"),
+    path("reports/exports/<int:pk>/status/", views.export_status, name="export-status"),
+    path("reports/exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
+    path("reports/exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("briefs/", views.public_briefs, name="public-briefs"),
 ]

@@ -42,10 +42,10 @@ def screenshot(page, request):
     """Save a full-page PNG to $OVP_SCREENSHOTS (when set) for a human to look at."""
     folder = os.environ.get("OVP_SCREENSHOTS")
 
-    def take(name):
+    def take(name, target=None):
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+            (target or page).screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return take
 

@@ -92,6 +92,7 @@ def test_editor_completes_and_submits_then_secretariat_publishes(
     sec.get_by_role("link", name="Review queue").click()
     sec.get_by_role("link", name="Secretariat for Security and Coexistence").click()
     assert axe(sec) == []
+    screenshot("review", sec)
     sec.get_by_label("On criterion").select_option(label="3. Sound, regularly updated diagnoses")
     sec.get_by_role("textbox", name="Comment").fill("Say which year the diagnosis is from.")
     sec.get_by_role("button", name="Add comment").click()
@@ -111,8 +112,7 @@ def test_editor_completes_and_submits_then_secretariat_publishes(
     sec.get_by_label("Also show it to the public").check()
     sec.get_by_role("button", name="Publish").click()
     expect(sec.get_by_text("Published. The assessment is now frozen.")).to_be_visible()
-    screenshot_page = sec
-    screenshot_page.screenshot(path=str(tmp_path / "published.png"))
+    screenshot("published", sec)
 
     # Frozen: the editor gets the read-only view.
     page.goto(f"{detail}criteria/3/")
@@ -138,7 +138,7 @@ def test_a_second_session_meets_a_conflict_and_merges(browser, seeded_live_serve
     second.get_by_role("button", name="Compare both versions").click()
     expect(second.get_by_role("heading", level=1)).to_contain_text("someone else saved")
     expect(second.get_by_text("Monthly meetings with 12 community groups.")).to_be_visible()
-    screenshot("conflict")
+    screenshot("conflict", second)
     second.get_by_label("Current strengths").fill(
         "Monthly meetings with 12 community groups; a youth council advises the office."
     )

@@ -1,0 +1,192 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from criteria.models import Assessment
+
+from . import renderers
+from .exports import can_export, retry_export, start_export
+from .models import ExportJob
+from .publishing import can_publish_brief, set_brief_public
+from .selectors import brief_queryset, build_network_brief, build_office_brief, rounds_visible_to
+
+
+def _visible_assessment(request, pk):
+    """The assessment if the user may see it; a 404 otherwise, whoever asks."""
+    return get_object_or_404(brief_queryset(Assessment.objects.visible_to(request.user)), pk=pk)
+
+
+def _language(request):
+    wanted = request.GET.get("lang") or get_language() or settings.LANGUAGE_CODE
+    codes = {code for code, _name in settings.LANGUAGES}
+    return wanted if wanted in codes else settings.LANGUAGE_CODE
+
+
+def _download(filename, content_type, content, *, attachment):
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+def brief(request, pk):
+    assessment = _visible_assessment(request, pk)
+    data = build_office_brief(
+        assessment, peers_from=Assessment.objects.visible_to(request.user).published()
+    )
+    return render(request, "reports/brief_page.html", {
+        "brief": data,
+        "assessment": assessment,
+        "can_publish": can_publish_brief(request.user, assessment),
+        "title": _("Office brief: %(subject)s") % {"subject": data.subject},
+    })
+
+
+def brief_pdf(request, pk):
+    assessment = _visible_assessment(request, pk)
+    data = build_office_brief(
+        assessment, peers_from=Assessment.objects.visible_to(request.user).published()
+    )
+    filename, content_type, content = renderers.render_brief_pdf(
+        data, lang=_language(request), paper=request.GET.get("paper", "a4")
+    )
+    return _download(filename, content_type, content, attachment=False)
+
+
+def brief_publish(request, pk):
+    """Confirm, then make a published brief public (or private again)."""
+    assessment = _visible_assessment(request, pk)
+    if not can_publish_brief(request.user, assessment):
+        raise PermissionDenied
+    if request.method == "POST":
+        public = request.POST.get("public") == "1"
+        set_brief_public(assessment=assessment, public=public, by=request.user)
+        messages.success(
+            request,
+            _("The brief is now on the public briefs page.") if public
+            else _("The brief is no longer public."),
+        )
+        return redirect("reports:brief", pk=assessment.pk)
+    return render(request, "reports/brief_publish_confirm.html", {
+        "assessment": assessment,
+        "title": _("Publish the brief") if not assessment.is_public
+        else _("Make the brief private"),
+    })
+
+
+def public_briefs(request):
+    # The public rule itself, whoever is signed in: this page is what everyone sees.
+    briefs = (
+        Assessment.objects.visible_to(AnonymousUser())
+        .select_related("office", "city", "framework")
+        .order_by("-round", "city__name")
+    )
+    return render(request, "reports/public_briefs.html", {
+        "assessments": briefs, "title": _("Public briefs"),
+    })
+
+
+def index(request):
+    return render(request, "reports/index.html", {
+        "rounds": rounds_visible_to(request.user),
+        "can_export": can_export(request.user),
+        "title": _("Reports"),
+    })
+
+
+def _network(request, round):
+    visible = Assessment.objects.visible_to(request.user)
+    if not visible.filter(round=round).exists():
+        raise Http404("No assessment of that round is visible to you.")
+    return build_network_brief(visible, round=round)
+
+
+def network_brief(request, round):
+    return render(request, "reports/network_page.html", {
+        "network": _network(request, round),
+        "can_export": can_export(request.user),
+        "title": _("Network brief %(round)s") % {"round": round},
+    })
+
+
+def network_pdf(request, round):
+    filename, content_type, content = renderers.render_network_pdf(
+        _network(request, round), lang=_language(request),
+        paper=request.GET.get("paper", "a4"),
+    )
+    return _download(filename, content_type, content, attachment=False)
+
+
+def _require_exporter(request):
+    if not can_export(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def export_list(request):
+    _require_exporter(request)
+    if request.method == "POST":
+        round = request.POST.get("round", "").strip()
+        rounds = dict(rounds_visible_to(request.user))
+        if round not in rounds:
+            messages.error(request, _("Choose a round that has assessments you may see."))
+        else:
+            job = start_export(
+                user=request.user, round=round, language=_language(request),
+                paper=request.POST.get("paper", "a4"),
+            )
+            messages.success(
+                request, _("Export of round %(round)s queued.") % {"round": job.round}
+            )
+        return redirect("reports:export-list")
+    return render(request, "reports/export_list.html", {
+        "jobs": ExportJob.objects.for_user(request.user)[:20],
+        "rounds": rounds_visible_to(request.user),
+        "title": _("Export briefs"),
+    })
+
+
+def _job(request, pk):
+    return get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk)
+
+
+@login_required
+def export_status(request, pk):
+    job = _job(request, pk)
+    return JsonResponse({
+        "id": job.pk,
+        "status": job.status,
+        "label": str(job.get_status_display()),
+        "completed": job.completed,
+        "total": job.total,
+        "percent": job.percent,
+        "error": job.error,
+        "download": reverse("reports:export-download", args=[job.pk]) if job.file else "",
+    })
+
+
+@login_required
+@require_POST
+def export_retry(request, pk):
+    job = retry_export(job=_job(request, pk), by=request.user)
+    messages.success(request, _("Export of round %(round)s queued again.") % {"round": job.round})
+    return redirect("reports:export-list")
+
+
+@login_required
+def export_download(request, pk):
+    job = _job(request, pk)
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404("This export has no file yet.")
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True,
+        filename=f"ovp-briefs-{job.round}.zip", content_type="application/zip",
+    )

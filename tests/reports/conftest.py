@@ -1,0 +1,40 @@
+import pytest
+
+from criteria.models import Assessment
+
+PART4 = ["bristol", "cali", "edmonton", "rosario"]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Exports write ZIPs under MEDIA_ROOT: keep them out of the project folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def part4(db):
+    """The four published Part 4 assessments, by city slug."""
+    return {
+        a.city.slug: a
+        for a in Assessment.objects.filter(round="2023", city__slug__in=PART4).select_related(
+            "city"
+        )
+    }
+
+
+@pytest.fixture
+def palmira_draft(db):
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    """The PDF's text as poppler's pdftotext reads it (layout kept, so rows stay together)."""
+    import subprocess
+
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(content)
+    out = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
+        ["/usr/bin/pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        check=True, capture_output=True,
+    )
+    return " ".join(out.stdout.decode().split())
