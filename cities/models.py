@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -59,6 +60,11 @@ def validate_not_future_year(value):
 
 class User(AbstractUser):
     """A person who signs in. Roles come from office memberships and network roles."""
+
+    preferred_language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The interface language; empty follows the browser."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -123,6 +129,9 @@ class City(models.Model):
     )
     context = models.TextField(_("context"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    # Made up by `generate_synthetic` for scale tests: never mixed into real figures unless
+    # a reader asks for it.
+    is_synthetic = models.BooleanField(_("synthetic (generated test data)"), default=False)
 
     objects = CityQuerySet.as_manager()
 
@@ -233,6 +242,7 @@ class Office(models.Model):
     )
     focus_population = models.TextField(_("focus population"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    is_synthetic = models.BooleanField(_("synthetic (generated test data)"), default=False)
 
     class Meta:
         ordering = ["city__name", "name"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -48,6 +49,7 @@ class ResponseForm(forms.ModelForm):
             "confidence",
             "not_applicable",
             "not_applicable_reason",
+            "language",
         ]
         widgets = {
             "current_strengths": forms.Textarea(attrs={"rows": 6}),
@@ -59,17 +61,21 @@ class ResponseForm(forms.ModelForm):
             "opportunities": _("Opportunities to enhance effectiveness"),
             "not_applicable": _("This criterion does not apply to our office"),
             "not_applicable_reason": _("Why it does not apply"),
+            "language": _("Written in"),
         }
         help_texts = {
             "current_strengths": _("What the office already does well on this criterion."),
             "opportunities": _("What would make the office more effective here."),
+            "language": _("Your text is kept as written; this only tags its language."),
         }
 
     def __init__(self, *args, rubric=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.rubric = {r.level: r.descriptor for r in (rubric or [])}
+        self.rubric = {r.level: r for r in (rubric or [])}
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+            self.initial["language"] = self.instance.language or get_language()
+        self.fields["language"].required = False
 
     def clean(self):
         cleaned = super().clean()
@@ -87,7 +93,7 @@ class ResponseForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def level_options(self):
-        """Radio options paired with their rubric descriptor, for the template."""
+        """Radio options paired with their rubric level (for its descriptor), for the template."""
         options = []
         for radio in self["level"]:
             value = radio.data["value"]

@@ -203,6 +203,17 @@ class GoodPractice(models.Model):
     title = models.CharField(_("title"), max_length=255)
     summary = models.TextField(_("summary"))
     source_section = models.CharField(_("source"), max_length=300, blank=True)
+    source_url = models.URLField(_("source link"), max_length=500, blank=True)
+    assessment = models.ForeignKey(
+        "Assessment", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="good_practices", verbose_name=_("from assessment"),
+        help_text=_("The reviewed assessment this practice was taken from, if any."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), null=True, blank=True, auto_now_add=True)
 
     class Meta:
         ordering = ["criterion", "city__name", "title"]
@@ -328,6 +339,7 @@ class Assessment(models.Model):
         _("how levels were set"), blank=True,
         help_text=_("e.g. levels read from a published chart, not given by it."),
     )
+    is_synthetic = models.BooleanField(_("synthetic (generated test data)"), default=False)
     carried_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to",
         verbose_name=_("copied forward from"),
@@ -574,6 +586,10 @@ class CriterionResponse(models.Model):
     confidence = models.CharField(
         _("confidence"), max_length=6, choices=Confidence.choices, blank=True
     )
+    language = models.CharField(
+        _("written in"), max_length=10, choices=settings.LANGUAGES, blank=True,
+        help_text=_("The language the answer was written in; it is never translated."),
+    )
     carried_over = models.BooleanField(
         _("carried over"), default=False,
         help_text=_("Copied from the previous round and not yet confirmed."),
@@ -678,6 +694,9 @@ class Evidence(models.Model):
     strength = models.CharField(
         _("strength"), max_length=14, choices=Strength.choices, default=Strength.SELF_REPORTED
     )
+    language = models.CharField(
+        _("written in"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -710,6 +729,9 @@ class ReviewComment(models.Model):
         related_name="review_comments", verbose_name=_("author"),
     )
     body = models.TextField(_("comment"))
+    language = models.CharField(
+        _("written in"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
 

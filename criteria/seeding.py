@@ -13,6 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 
 from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
 from criteria.models import (
@@ -28,9 +29,15 @@ from criteria.models import (
     RubricLevel,
     Tradeoff,
 )
+from criteria.translation import TRANSLATED
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 FRAMEWORK_FILE = FIXTURES / "pioc_framework.json"
+# Translations of the framework content, one file per interface language other than English.
+TRANSLATION_FILES = {
+    code: FIXTURES / f"pioc_framework.{code}.json" for code, _name in settings.LANGUAGES
+    if code != "en"
+}
 NETWORK_FILE = FIXTURES / "pioc_network.json"
 PART4_FILE = FIXTURES / "pioc_part4_assessments.json"
 
@@ -88,8 +95,16 @@ def _coerce(model, name, value):
     return value
 
 
+def _with_english_columns(model, values):
+    """Translated fields are written to their English column too (see criteria/translation.py)."""
+    fields = TRANSLATED.get(model, ())
+    extra = {f"{name}_en": values[name] for name in fields if name in values}
+    return {**values, **extra}
+
+
 def sync(report, model, lookup, values, where):
     """Get the row matching `lookup`, creating it or updating only the fields that differ."""
+    values = _with_english_columns(model, values)
     values = {k: _coerce(model, k, v) for k, v in values.items()}
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -324,8 +339,9 @@ def load_part4(report, data, framework):
             response = sync(
                 report, CriterionResponse,
                 {"assessment": assessment, "criterion": criteria[resp["criterion"]]},
-                _fields(resp, ("level", "level_rationale", "confidence", "current_strengths",
-                               "opportunities")),
+                {**_fields(resp, ("level", "level_rationale", "confidence",
+                                  "current_strengths", "opportunities")),
+                 "language": "en"},
                 where=rwhere,
             )
             titles = []
@@ -333,15 +349,69 @@ def load_part4(report, data, framework):
                 titles.append(ev["title"])
                 values = _fields(ev, ("kind", "url", "date", "source", "note"))
                 values["strength"] = Evidence.Strength.DOCUMENTED
+                values["language"] = "en"
                 sync(report, Evidence, {"response": response, "title": ev["title"]}, values,
                      where=f"{rwhere}, evidence {ev['title']!r}")
             prune(report, response.evidence.exclude(title__in=titles))
 
 
+# --- translations of the framework ----------------------------------------------------------
+
+
+def load_translation(report, framework, data):
+    """Fill one language's columns of the framework content, matched by English keys."""
+    code = data["language"]
+    suffix = code.replace("-", "_")
+    where = f"{code} translation"
+
+    def put(model, obj, values, item_where):
+        columns = {f"{name}_{suffix}": value for name, value in values.items()}
+        sync(report, model, {"pk": obj.pk}, columns, f"{where}, {item_where}")
+
+    put(Framework, framework, data["framework"], "framework")
+    criteria = {c.number: c for c in framework.criteria.all()}
+    for item in data["criteria"]:
+        number = item["number"]
+        criterion = criteria.get(number)
+        if criterion is None:
+            raise SeedError(f"{where}: no criterion {number}")
+        cwhere = f"criterion {number}"
+        put(Criterion, criterion,
+            {k: item[k] for k in ("name", "chart_label", "definition", "why_it_matters",
+                                  "key_takeaways")}, cwhere)
+        for level in criterion.rubric_levels.all():
+            put(RubricLevel, level, {"descriptor": item["rubric"][str(level.level)]},
+                f"{cwhere}, rubric {level.level}")
+        questions = list(criterion.guiding_questions.all())
+        if len(questions) != len(item["guiding_questions"]):
+            raise SeedError(f"{where}, {cwhere}: guiding questions do not match the English")
+        for question, text in zip(questions, item["guiding_questions"], strict=True):
+            put(GuidingQuestion, question, {"text": text}, f"{cwhere}, question {question.order}")
+        tradeoffs = {t.title_en: t for t in criterion.tradeoffs.all()}
+        for entry in item["tradeoffs"]:
+            tradeoff = tradeoffs.get(entry["title_en"])
+            if tradeoff is None:
+                raise SeedError(f"{where}, {cwhere}: no tradeoff {entry['title_en']!r}")
+            put(Tradeoff, tradeoff, {"title": entry["title"], "summary": entry["summary"]},
+                f"{cwhere}, tradeoff {entry['title_en']!r}")
+        practices = {p.title_en: p for p in criterion.good_practices.all()}
+        for entry in item["good_practices"]:
+            practice = practices.get(entry["title_en"])
+            if practice is None:
+                raise SeedError(f"{where}, {cwhere}: no practice {entry['title_en']!r}")
+            put(GoodPractice, practice, {"title": entry["title"], "summary": entry["summary"]},
+                f"{cwhere}, practice {entry['title_en']!r}")
+
+
 def load_all():
     """Load every seed file; returns a SeedReport. Call inside a transaction."""
     report = SeedReport()
-    load_network(report, _read(NETWORK_FILE))
-    framework = load_framework(report, _read(FRAMEWORK_FILE))
-    load_part4(report, _read(PART4_FILE), framework)
+    # Seed in English: reading a translated field gives the active language's column.
+    with translation.override("en"):
+        load_network(report, _read(NETWORK_FILE))
+        framework = load_framework(report, _read(FRAMEWORK_FILE))
+        load_part4(report, _read(PART4_FILE), framework)
+        for path in TRANSLATION_FILES.values():
+            if path.exists():
+                load_translation(report, framework, _read(path))
     return report

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from cities.models import NetworkRole, OfficeMembership, User
@@ -188,6 +189,7 @@ def add_evidence(*, response, form, by):
     evidence = form.save(commit=False)
     evidence.response = response
     evidence.created_by = by
+    evidence.language = evidence.language or get_language() or ""
     if form.file_kind is not None:
         evidence.original_name = form.cleaned_data["file"].name[:255]
         evidence.content_type = form.file_kind.content_type
@@ -266,7 +268,8 @@ def add_comment(*, assessment, response, body, by):
     if response is not None and response.assessment_id != assessment.pk:
         raise WorkflowError([_("That criterion belongs to another assessment.")])
     return ReviewComment.objects.create(
-        assessment=assessment, response=response, body=body, author=by
+        assessment=assessment, response=response, body=body, author=by,
+        language=get_language() or "",
     )
 
 
@@ -276,7 +279,8 @@ def request_changes(*, assessment, note, by):
     _require_reviewer(locked, by)
     if locked.status != Assessment.Status.SUBMITTED:
         raise WorkflowError([_("Only a submitted assessment can be sent back for changes.")])
-    ReviewComment.objects.create(assessment=locked, body=note, author=by)
+    ReviewComment.objects.create(assessment=locked, body=note, author=by,
+                                 language=get_language() or "")
     locked.status = Assessment.Status.CHANGES_REQUESTED
     locked._history_user = by
     locked.save(update_fields=["status", "updated_at"])

@@ -4,6 +4,7 @@ One file for every environment: development, tests and production differ only in
 environment variables they set (see README.md, "Configuration").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("OVP_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, so translated fields get language tabs there
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,23 +47,38 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "ovp_assess.apps.OvpAssessConfig",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cities",
     "criteria",
     "reports",
 ]
 
 MIDDLEWARE = [
+    # First: oversized bodies are refused before any other code reads them.
+    "ovp_assess.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ovp_assess.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Refused access (403) goes to the security log.
+    "ovp_assess.logging.RefusedAccessLogMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ovp_assess.urls"
@@ -97,13 +114,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "cities.User"
+# django-axes counts failed sign-ins and refuses more after DJANGO_LOGIN_FAILURE_LIMIT, per
+# user name and address, for DJANGO_LOGIN_COOLOFF_MINUTES. Its backend needs the request.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # our own security log records sign-ins (ovp_assess/logging.py)
+# Behind N proxies that append to X-Forwarded-For, the client is the Nth address from the
+# right; with 0 (no proxy) REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -114,7 +150,11 @@ LANGUAGES = [
     ("es", _("Spanish")),
     ("pt-br", _("Brazilian Portuguese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [Path(env_str("DJANGO_LOCALE_DIR", str(BASE_DIR / "locale")))]
+# Framework content (criteria, rubric, questions, tradeoffs, practices) is stored per language;
+# a missing translation falls back to English and the pages say so.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -126,8 +166,32 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 # Hashed, compressed file names need `collectstatic` first; development and tests go without.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", default=not DEBUG)
+# Uploads and exports go to local disk (MEDIA_ROOT) unless DJANGO_S3_BUCKET names a bucket on
+# S3-compatible storage; then every app server and worker reads and writes the same files.
+S3_BUCKET = env_str("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DJANGO_S3_REGION") or None,
+            # Empty keys let boto3 find credentials itself (instance role, ~/.aws).
+            "access_key": env_str("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("DJANGO_S3_PREFIX", "media"),
+            "addressing_style": env_str("DJANGO_S3_ADDRESSING_STYLE") or None,
+            # Private objects; files are served only through permission-checked views.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -148,6 +212,57 @@ TASKS = {
     }
 }
 
+# The research API (docs/api.md). Every view scopes its queryset to the reader; lists and
+# exports never rely on object permissions, which DRF does not apply to lists.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "ovp_assess.api_support.StrictQueryParams",
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "ovp_assess.api_support.StrictOrdering",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "ovp_assess.api_support.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("OVP_API_ANON_RATE", "120/minute"),
+        "user": env_str("OVP_API_USER_RATE", "1200/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "ovp_assess.api_support.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "OVP Assess API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Read what you may see of networks, cities, offices, the framework, assessments, "
+        "responses, evidence, outcome indicators and good practices; office editors write "
+        "responses and evidence.\n\n"
+        "**Authentication.** Create a token on your account's API tokens page "
+        "(`/accounts/tokens/`) and send it in every request: "
+        "`Authorization: Token <your token>`. In this page, press *Authorize* and enter "
+        "`Token <your token>`. Signed-in browsers use their session.\n\n"
+        "**Comparison data.** `GET /api/comparison/` takes the same filters as the comparison "
+        "page (`/compare/`) and returns its tidy rows: one per office × round × criterion.\n\n"
+        "**Writes.** `GET` a response to read its `ETag` (its version); send it back as "
+        "`If-Match` with `PATCH`. A stale version is refused with 412 and nothing changes."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/",
+}
+
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
@@ -157,6 +272,14 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "OVP Assess <no-reply@localhost>")
 
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_COOKIE_AGE", 60 * 60 * 12)
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("DJANGO_SESSION_COOKIE_AGE must be a positive number of seconds.")
+
+# Request bodies: form fields beyond 2.5 MB are refused by Django, and any body above
+# DJANGO_MAX_REQUEST_BYTES (an evidence file's 20 MB plus the form) is refused with 413 by
+# RequestSizeLimitMiddleware before a view runs. Put the same limit in the proxy.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_BYTES", 2_621_440)
+MAX_REQUEST_BYTES = env_int("DJANGO_MAX_REQUEST_BYTES", 21 * 1024 * 1024)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -164,15 +287,54 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0)
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe /healthz over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+    # The proxy in front must set X-Forwarded-Proto (and strip it from clients).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Content security policy (django-csp): scripts only from our own static files, so no inline
+# script or event-handler attribute runs. plotly.js injects <style> elements for its charts,
+# hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Logs go to standard error, one JSON object per line unless DJANGO_LOG_FORMAT=text (the
+# default in development); sign-ins, lockouts and refused access go to "ovp_assess.security".
+LOG_FORMAT = env_str("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r} must be json or text.")
+LOG_LEVEL = env_str("DJANGO_LOG_LEVEL", "INFO").upper()
+if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL={LOG_LEVEL!r} must be DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "formatters": {
+        "json": {"()": "ovp_assess.logging.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     # WeasyPrint reports every rendering step at INFO; only its warnings matter.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

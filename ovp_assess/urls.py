@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities import account_views
 
-from . import views
+from . import health, views
 
 admin.site.site_header = _("OVP Assess administration")
 admin.site.site_title = _("OVP Assess admin")
@@ -13,12 +13,14 @@ admin.site.index_title = _("Network data")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", account_views.account, name="account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("cities.urls")),
     path("", include("criteria.urls")),
     path("", include("reports.urls")),

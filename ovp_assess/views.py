@@ -1,5 +1,9 @@
+from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from cities.models import City, Network, Office
 from criteria.models import Assessment, Framework
@@ -26,3 +30,19 @@ def home(request):
             "title": _("Home"),
         },
     )
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, also remembered on the account of a signed-in user."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    if (
+        request.user.is_authenticated
+        and code in dict(settings.LANGUAGES)
+        and check_for_language(code)
+        and request.user.preferred_language != code
+    ):
+        request.user.preferred_language = code
+        request.user.save(update_fields=["preferred_language"])
+    return response

@@ -11,7 +11,7 @@
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var key = form.dataset.draftKey;
-  var FIELDS = ["level", "current_strengths", "opportunities", "confidence",
+  var FIELDS = ["level", "current_strengths", "opportunities", "confidence", "language",
                 "not_applicable", "not_applicable_reason"];
 
   function status(state, text) {
