@@ -86,11 +86,14 @@ def assessment_detail(request, pk):
     )
     can_edit = assessment.can_edit(request.user)
     can_review = assessment.can_review(request.user)
-    is_member = can_edit or OfficeMembership.objects.filter(
-        user_id=request.user.pk, office_id=assessment.office_id
-    ).exists() if request.user.is_authenticated else False
+    is_member = can_edit or (
+        request.user.is_authenticated
+        and OfficeMembership.objects.filter(
+            user=request.user, office_id=assessment.office_id
+        ).exists()
+    )
     comments = []
-    if (is_member or can_review) and not assessment.status == Assessment.Status.PUBLISHED:
+    if (is_member or can_review) and assessment.status != Assessment.Status.PUBLISHED:
         comments = ReviewComment.objects.filter(assessment=assessment).select_related(
             "author", "response__criterion"
         )

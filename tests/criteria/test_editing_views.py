@@ -311,3 +311,11 @@ def test_submit_then_the_secretariat_reviews(client, editor_a, secretariat, comp
     client.post(reverse("criteria:publish", args=[complete_draft.pk]), {"make_public": "on"})
     published = Assessment.objects.get(pk=complete_draft.pk)
     assert published.status == "published" and published.is_public
+
+
+def test_my_assessments_counts_complete_criteria(client, editor_a, palmira_draft):
+    for response in palmira_draft.responses.filter(criterion__number__in=[1, 2]):
+        fill_response(response, editor_a)
+    client.force_login(editor_a)
+    page = client.get(reverse("criteria:my-assessments")).content.decode()
+    assert "2 of 9" in page
