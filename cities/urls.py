@@ -1,11 +1,16 @@
 from django.urls import path
 
-from . import account_views, views
+from . import account_views, outcome_views, views
 
 app_name = "cities"
 
 urlpatterns = [
     path("cities/", views.city_list, name="city-list"),
+    path("outcomes/", outcome_views.outcome_list, name="outcome-list"),
+    path("outcomes/new/", outcome_views.indicator_add, name="indicator-add"),
+    path("outcomes/import/", outcome_views.indicator_import, name="indicator-import"),
+    path("outcomes/export.<str:fmt>", outcome_views.outcome_export, name="outcome-export"),
+    path("outcomes/<slug:slug>/", outcome_views.outcome_city, name="outcome-city"),
     path("cities/<slug:slug>/", views.city_detail, name="city-detail"),
     path("offices/<slug:slug>/", views.office_detail, name="office-detail"),
     path("offices/<slug:slug>/members/", account_views.office_members, name="office-members"),

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import assessment_views, review_views, views
+from . import assessment_views, library_views, review_views, views
 
 app_name = "criteria"
 
 urlpatterns = [
     path("criteria/", views.criterion_list, name="criterion-list"),
+    path("practices/", library_views.library, name="library"),
+    path("practices/new/", library_views.practice_add, name="practice-add"),
+    path("practices/export.<str:fmt>", library_views.library_export, name="library-export"),
     path("criteria/<slug:slug>/", views.criterion_detail, name="criterion-detail"),
     path("assessments/", assessment_views.my_assessments, name="my-assessments"),
     path("offices/<slug:slug>/assessments/new/", assessment_views.start_assessment,

@@ -182,8 +182,24 @@ def _require_editable(assessment):
                              % {"status": assessment.get_status_display()}])
 
 
-@transaction.atomic
 def add_evidence(*, response, form, by):
+    """Save the evidence; if anything fails once its file is stored, remove the file.
+
+    The row and its history roll back with the transaction, but storage is not
+    transactional: without this, a failed write would leave an orphan file behind.
+    """
+    try:
+        return _add_evidence(response=response, form=form, by=by)
+    except BaseException:
+        stored = form.instance.file
+        if (stored and getattr(stored, "_committed", False) and stored.name
+                and not Evidence.objects.filter(file=stored.name).exists()):
+            stored.storage.delete(stored.name)
+        raise
+
+
+@transaction.atomic
+def _add_evidence(*, response, form, by):
     assessment = Assessment.objects.select_for_update().get(pk=response.assessment_id)
     _require_editable(assessment)
     evidence = form.save(commit=False)

@@ -63,7 +63,7 @@ MIDDLEWARE = [
     # First: oversized bodies are refused before any other code reads them.
     "ovp_assess.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "ovp_assess.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

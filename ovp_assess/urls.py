@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from cities import account_views
+from cities import api as cities_api
 
 from . import health, views
 
@@ -18,8 +19,10 @@ urlpatterns = [
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", account_views.account, name="account"),
+    path("accounts/tokens/", cities_api.api_tokens, name="api-tokens"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("ovp_assess.api_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("", include("cities.urls")),
     path("", include("criteria.urls")),

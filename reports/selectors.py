@@ -320,6 +320,11 @@ def _outcome(assessment) -> OutcomeTrend | None:
             ],
         ).order_by("year")
     )
+    return outcome_trend(indicators)
+
+
+def outcome_trend(indicators) -> OutcomeTrend | None:
+    """The trend of one city's `indicators` (ordered by year) against the 2030 goal."""
     for kind in (
         ViolenceIndicator.Kind.HOMICIDE_RATE,
         ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,

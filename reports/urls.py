@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import research_views, views
 
 app_name = "reports"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("reports/exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
     path("reports/exports/<int:pk>/download/", views.export_download, name="export-download"),
     path("briefs/", views.public_briefs, name="public-briefs"),
+    path("compare/", research_views.compare, name="compare"),
+    path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),
 ]

@@ -1,0 +1,171 @@
+"""API views for places, offices, networks and outcome figures, and the API-token page.
+
+These are the public directory (the site shows them to everyone); synthetic rows are left
+out unless `synthetic=include|only` asks for them.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import viewsets
+from rest_framework.authtoken.models import Token
+
+from ovp_assess.api_support import positive_int
+
+from .models import City, InstitutionalLocation, Network, Office, Region, ViolenceIndicator
+from .serializers import CitySerializer, IndicatorSerializer, NetworkSerializer, OfficeSerializer
+
+SYNTHETIC = [("exclude", gettext_lazy("Real data only")),
+             ("include", gettext_lazy("Real and synthetic data")),
+             ("only", gettext_lazy("Synthetic data only"))]
+
+
+class SyntheticFilterSet(django_filters.FilterSet):
+    synthetic = django_filters.ChoiceFilter(
+        choices=SYNTHETIC, method="filter_synthetic", empty_label=None,
+        help_text=gettext_lazy("Synthetic (generated) data is left out unless asked for."),
+    )
+    synthetic_field = "is_synthetic"
+
+    def filter_queryset(self, queryset):
+        # Applied even when the parameter is absent: real data only by default.
+        if not self.form.cleaned_data.get("synthetic"):
+            queryset = queryset.filter(**{self.synthetic_field: False})
+        return super().filter_queryset(queryset)
+
+    def filter_synthetic(self, queryset, name, value):
+        if value == "include":
+            return queryset
+        return queryset.filter(**{self.synthetic_field: value == "only"})
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Read-only; a malformed id is a 400 naming it, an unknown one a 404."""
+
+    def get_object(self):
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        if self.lookup_field == "pk":
+            self.kwargs[lookup] = positive_int(self.kwargs[lookup], "id")
+        return super().get_object()
+
+
+class NetworkFilter(django_filters.FilterSet):
+    slug = django_filters.CharFilter()
+
+    class Meta:
+        model = Network
+        fields = ["slug"]
+
+
+class NetworkViewSet(ScopedViewSet):
+    """Networks and their member cities."""
+
+    queryset = Network.objects.prefetch_related("cities").order_by("name")
+    serializer_class = NetworkSerializer
+    filterset_class = NetworkFilter
+    ordering_fields = ["name", "slug", "founded_year"]
+
+
+class CityFilter(SyntheticFilterSet):
+    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact",
+                                        max_length=2)
+    region = django_filters.ChoiceFilter(choices=Region.choices)
+    network = django_filters.ModelChoiceFilter(
+        field_name="networks", queryset=Network.objects.all(), to_field_name="slug"
+    )
+    in_report_sample = django_filters.BooleanFilter()
+
+    class Meta:
+        model = City
+        fields = ["country", "region", "network", "in_report_sample", "synthetic"]
+
+
+class CityViewSet(ScopedViewSet):
+    """Cities, with the networks they belong to."""
+
+    queryset = City.objects.prefetch_related("networks").order_by("name")
+    serializer_class = CitySerializer
+    filterset_class = CityFilter
+    ordering_fields = ["name", "slug", "population", "country"]
+
+
+class OfficeFilter(SyntheticFilterSet):
+    city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
+    country = django_filters.CharFilter(field_name="city__country", lookup_expr="iexact",
+                                        max_length=2)
+    region = django_filters.ChoiceFilter(field_name="city__region", choices=Region.choices)
+    institutional_location = django_filters.ChoiceFilter(choices=InstitutionalLocation.choices)
+    status = django_filters.ChoiceFilter(choices=Office.Status.choices)
+    network = django_filters.ModelChoiceFilter(
+        field_name="city__networks", queryset=Network.objects.all(), to_field_name="slug"
+    )
+
+    class Meta:
+        model = Office
+        fields = ["city", "country", "region", "institutional_location", "status", "network",
+                  "synthetic"]
+
+
+class OfficeViewSet(ScopedViewSet):
+    """Offices of violence prevention."""
+
+    queryset = Office.objects.select_related("city").order_by("city__name", "name")
+    serializer_class = OfficeSerializer
+    filterset_class = OfficeFilter
+    ordering_fields = ["name", "slug", "founded_year", "city__name"]
+
+
+class IndicatorFilter(SyntheticFilterSet):
+    synthetic_field = "city__is_synthetic"
+    city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
+    kind = django_filters.ChoiceFilter(choices=ViolenceIndicator.Kind.choices)
+    year = django_filters.NumberFilter(min_value=1900, max_value=2100)
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", min_value=1900,
+                                           max_value=2100)
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", min_value=1900,
+                                           max_value=2100)
+
+    class Meta:
+        model = ViolenceIndicator
+        fields = ["city", "kind", "year", "year_min", "year_max", "synthetic"]
+
+
+class IndicatorViewSet(ScopedViewSet):
+    """Violence indicators per city and year (homicides, rates, others), with sources."""
+
+    queryset = ViolenceIndicator.objects.select_related("city").order_by("city__name", "kind",
+                                                                         "year")
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    ordering_fields = ["year", "value", "city__name", "kind"]
+
+
+# --- API tokens (the account's "API tokens" page) --------------------------------------------
+
+
+@login_required
+def api_tokens(request):
+    """Create, replace or revoke the signed-in user's API token.
+
+    The key is shown once, right after it is created; afterwards only its first characters,
+    so a glance at the screen does not leak it.
+    """
+    token = Token.objects.filter(user=request.user).first()
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            Token.objects.filter(user=request.user).delete()
+            token = Token.objects.create(user=request.user)
+            new_key = token.key
+        elif action == "revoke" and token is not None:
+            token.delete()
+            token = None
+            messages.success(request, _("Your API token was revoked; it no longer works."))
+            return redirect("api-tokens")
+    return render(request, "cities/account_tokens.html", {
+        "token": token, "new_key": new_key, "title": _("API tokens"),
+    })

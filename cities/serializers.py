@@ -1,0 +1,48 @@
+"""API representations of places, offices, networks and outcome figures (read-only)."""
+
+from rest_framework import serializers
+
+from .models import City, Network, Office, ViolenceIndicator
+
+
+class NetworkSerializer(serializers.ModelSerializer):
+    cities = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Network
+        fields = ["id", "slug", "name", "acronym", "founded_year", "description", "goal",
+                  "website", "source", "cities"]
+
+
+class CitySerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code", read_only=True)
+    networks = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    is_us = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = City
+        fields = ["id", "slug", "name", "country", "region", "is_us", "population",
+                  "population_year", "population_source", "police_control", "in_report_sample",
+                  "is_synthetic", "networks", "source"]
+
+
+class OfficeSerializer(serializers.ModelSerializer):
+    city_slug = serializers.SlugRelatedField(source="city", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Office
+        fields = ["id", "slug", "name", "local_name", "city", "city_slug", "kind",
+                  "institutional_location", "civilian_led", "founded_year", "status", "website",
+                  "description", "budget_summary", "staff_summary", "staff_fte",
+                  "funding_summary", "approach_summary", "prevention_primary",
+                  "prevention_secondary", "prevention_tertiary", "staffing_model",
+                  "staff_expertise", "focus_population", "is_synthetic", "source"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    city_slug = serializers.SlugRelatedField(source="city", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = ViolenceIndicator
+        fields = ["id", "city", "city_slug", "year", "kind", "label", "value", "qualifier",
+                  "area", "source"]

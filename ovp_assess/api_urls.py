@@ -1,0 +1,39 @@
+"""The research API under /api/: resources, the OpenAPI schema and its documentation pages.
+
+The documentation pages load Swagger UI and Redoc from our own static files
+(drf-spectacular-sidecar), never from a CDN.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter
+
+from cities import api as cities_api
+from criteria import api as criteria_api
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("networks", cities_api.NetworkViewSet, basename="network")
+router.register("cities", cities_api.CityViewSet, basename="city")
+router.register("offices", cities_api.OfficeViewSet, basename="office")
+router.register("indicators", cities_api.IndicatorViewSet, basename="indicator")
+router.register("frameworks", criteria_api.FrameworkViewSet, basename="framework")
+router.register("criteria", criteria_api.CriterionViewSet, basename="criterion")
+router.register("assessments", criteria_api.AssessmentViewSet, basename="assessment")
+router.register("responses", criteria_api.ResponseViewSet, basename="response")
+router.register("evidence", criteria_api.EvidenceViewSet, basename="evidence")
+router.register("good-practices", criteria_api.GoodPracticeViewSet, basename="good-practice")
+
+app_name = "api"
+
+urlpatterns = [
+    path("comparison/", criteria_api.ComparisonRows.as_view(), name="comparison"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,13 @@
+"""Project-wide wiring: the security log's signal receivers."""
+
+from django.apps import AppConfig
+
+
+class OvpAssessConfig(AppConfig):
+    name = "ovp_assess"
+    verbose_name = "OVP Assess"
+
+    def ready(self):
+        from . import logging as security_logging
+
+        security_logging.connect_signals()

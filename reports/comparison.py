@@ -1,0 +1,559 @@
+"""Comparison of any set of offices: the filters, the scoped queryset, and the selector.
+
+The filters are a form, so the page, the exports and the API read and validate the same URL
+parameters the same way (a bad value is a 400 naming the field). The selector reads the
+whole selection in three queries whatever its size and builds the charts with pandas.
+
+A "subject" is what an assessment assesses: an office, or a city's prevention ecosystem
+(three of the report's four Part 4 charts are of ecosystems). Comparisons are of subjects.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pandas as pd
+from django import forms
+from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from cities.models import City, InstitutionalLocation, Network, Office, Region
+from criteria.models import LEVEL_NAMES, Assessment, Criterion, CriterionResponse
+
+from . import charts
+
+MAX_RADAR = 6
+#: The heatmap on the page shows at most this many rows; the exports carry every row.
+MAX_HEATMAP_ROWS = 100
+MAX_ROUND_LENGTH = 40
+
+# Approximate 2024 average rates to US dollars. They only place a budget in a band; no figure
+# is ever shown converted. A currency not listed falls in "not reported".
+USD_RATES = {
+    "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
+    "CAD": Decimal("0.73"), "AUD": Decimal("0.66"), "NZD": Decimal("0.61"),
+    "MXN": Decimal("0.055"), "COP": Decimal("0.00025"), "BRL": Decimal("0.19"),
+    "ARS": Decimal("0.0011"), "CLP": Decimal("0.00106"), "PEN": Decimal("0.27"),
+    "JMD": Decimal("0.0064"), "ZAR": Decimal("0.054"), "KES": Decimal("0.0074"),
+}
+BUDGET_BANDS = [
+    ("under_1m", _("Under US$1 million"), Decimal(0), Decimal(1_000_000)),
+    ("1m_5m", _("US$1–5 million"), Decimal(1_000_000), Decimal(5_000_000)),
+    ("5m_20m", _("US$5–20 million"), Decimal(5_000_000), Decimal(20_000_000)),
+    ("20m_plus", _("US$20 million or more"), Decimal(20_000_000), None),
+    ("not_reported", _("Not reported (or an unlisted currency)"), None, None),
+]
+APPROACHES = [
+    ("primary", _("Primary prevention")),
+    ("secondary", _("Secondary prevention")),
+    ("tertiary", _("Tertiary prevention")),
+]
+SYNTHETIC_CHOICES = [
+    ("exclude", _("Real data only")),
+    ("include", _("Real and synthetic data")),
+    ("only", _("Synthetic data only")),
+]
+SERIES_COLORS = ["#0b5563", "#b4531a", "#6a4c93", "#2a9d8f", "#c1121f", "#8a6d1d",
+                 "#3a86ff", "#5a6472", "#7b2cbf"]
+
+
+def budget_band(amount, currency) -> str:
+    """The band key of a budget as reported (amount in `currency`)."""
+    rate = USD_RATES.get((currency or "").upper())
+    if amount is None or rate is None:
+        return "not_reported"
+    usd = Decimal(amount) * rate
+    for key, _label, low, high in BUDGET_BANDS:
+        if low is not None and usd >= low and (high is None or usd < high):
+            return key
+    return "not_reported"
+
+
+def _budget_usd(prefix="profile__"):
+    """SQL for the budget in US dollars (NULL when missing or in an unlisted currency)."""
+    amount = F(f"{prefix}budget_amount")
+    return Case(
+        *[When(**{f"{prefix}budget_currency__iexact": code},
+               then=ExpressionWrapper(amount * Value(rate), output_field=DecimalField()))
+          for code, rate in USD_RATES.items()],
+        default=Value(None), output_field=DecimalField(max_digits=20, decimal_places=4),
+    )
+
+
+class RoundsField(forms.Field):
+    """Any number of round names (free text, as rounds are named by the secretariat)."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        cleaned = []
+        for item in values:
+            item = str(item).strip()
+            if not item or len(item) > MAX_ROUND_LENGTH or "\x00" in item:
+                raise forms.ValidationError(
+                    _("A round is a name of at most %(n)s characters."),
+                    params={"n": MAX_ROUND_LENGTH}, code="invalid",
+                )
+            cleaned.append(item)
+        return cleaned
+
+
+class IdsField(forms.Field):
+    """Assessment ids (whole numbers in the database's range)."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, max_count, **kwargs):
+        self.max_count = max_count
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = [value] if isinstance(value, str) else list(value)
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**63:
+                raise forms.ValidationError(_("“%(value)s” is not an assessment id."),
+                                            params={"value": text[:40]}, code="invalid")
+            ids.append(int(text))
+        if len(ids) > self.max_count:
+            raise forms.ValidationError(_("Choose at most %(n)s."),
+                                        params={"n": self.max_count}, code="too_many")
+        return ids
+
+
+class ComparisonFilters(forms.Form):
+    """What to compare. Every field is optional; an empty form compares everything visible."""
+
+    network = forms.ModelMultipleChoiceField(
+        Network.objects.order_by("name"), to_field_name="slug", required=False,
+        label=_("Network"),
+    )
+    country = forms.MultipleChoiceField(choices=list(countries), required=False,
+                                        label=_("Country"))
+    region = forms.MultipleChoiceField(choices=Region.choices, required=False, label=_("Region"))
+    us = forms.ChoiceField(
+        choices=[("", _("US and elsewhere")), ("us", _("US only")),
+                 ("non_us", _("Outside the US"))],
+        required=False, label=_("US / non-US"),
+    )
+    location = forms.MultipleChoiceField(
+        choices=InstitutionalLocation.choices, required=False, label=_("Institutional location"),
+    )
+    approach = forms.MultipleChoiceField(
+        choices=APPROACHES, required=False, label=_("Prevention approach"),
+        help_text=_("Offices that work at every level chosen."),
+    )
+    budget = forms.MultipleChoiceField(
+        choices=[(k, label) for k, label, _lo, _hi in BUDGET_BANDS], required=False,
+        label=_("Budget band"),
+        help_text=_("Converted to US dollars at approximate 2024 rates, only to place it."),
+    )
+    round = RoundsField(required=False, label=_("Round"))
+    office = forms.ModelMultipleChoiceField(
+        Office.objects.select_related("city").order_by("city__name", "name"),
+        to_field_name="slug", required=False, label=_("Offices (hand-picked)"),
+    )
+    city = forms.ModelMultipleChoiceField(
+        City.objects.order_by("name"), to_field_name="slug", required=False,
+        label=_("Cities (hand-picked)"),
+        help_text=_("Every assessment of the city: its offices and its prevention ecosystem."),
+    )
+    synthetic = forms.ChoiceField(choices=SYNTHETIC_CHOICES, required=False,
+                                  label=_("Synthetic data"))
+    radar = IdsField(max_count=MAX_RADAR, required=False, label=_("Radar"),
+                     help_text=_("Up to six assessments to overlay."))
+
+    #: Query parameters that are not filters but are allowed beside them.
+    EXTRA_PARAMS = {"shape"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].label_from_instance = lambda n: n.name
+
+    @classmethod
+    def from_query(cls, query, *, extra=()):
+        """A bound form from a QueryDict; unknown parameters become errors on the form."""
+        data = {}
+        for name in query:
+            values = query.getlist(name)
+            data[name] = values if name in cls.MULTI else values[-1]
+        form = cls(data)
+        form.unknown = sorted(set(query) - set(cls.base_fields) - cls.EXTRA_PARAMS - set(extra))
+        return form
+
+    def is_valid(self):
+        return super().is_valid() and not getattr(self, "unknown", [])
+
+    @property
+    def has_problems(self):
+        return bool(self.errors or getattr(self, "unknown", []))
+
+    def error_dict(self) -> dict[str, list[str]]:
+        """Errors keyed by the query parameter they concern (for 400 answers)."""
+        errors = {name: [str(m) for m in msgs] for name, msgs in self.errors.items()
+                  if name != "__all__"}
+        for name in getattr(self, "unknown", []):
+            errors[name[:40]] = [str(_("Unknown parameter: not a filter of the comparison."))]
+        return errors
+
+    def active(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.base_fields
+                   if name not in {"synthetic", "radar"})
+
+
+ComparisonFilters.MULTI = {
+    name for name, f in ComparisonFilters.base_fields.items()
+    if isinstance(f, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField, RoundsField,
+                      IdsField))
+}
+
+
+def filtered_assessments(user, cleaned):
+    """The assessments `user` may see that match the cleaned filters (one queryset, no query)."""
+    visible = Assessment.objects.visible_to(user)
+    qs = Assessment.objects.filter(pk__in=visible.values("pk"))
+    synthetic = cleaned.get("synthetic") or "exclude"
+    if synthetic == "exclude":
+        qs = qs.filter(is_synthetic=False)
+    elif synthetic == "only":
+        qs = qs.filter(is_synthetic=True)
+    if cleaned.get("network"):
+        qs = qs.filter(city__in=City.objects.filter(networks__in=cleaned["network"]).values("pk"))
+    if cleaned.get("country"):
+        qs = qs.filter(city__country__in=cleaned["country"])
+    if cleaned.get("region"):
+        qs = qs.filter(city__region__in=cleaned["region"])
+    if cleaned.get("us") == "us":
+        qs = qs.filter(city__country="US")
+    elif cleaned.get("us") == "non_us":
+        qs = qs.exclude(city__country="US")
+    if cleaned.get("location"):
+        # The profile says where the office sat at the time; the office record fills a gap.
+        qs = qs.filter(
+            Q(profile__institutional_location__in=cleaned["location"])
+            | (Q(profile__institutional_location=InstitutionalLocation.UNKNOWN)
+               | Q(profile__isnull=True))
+            & Q(office__institutional_location__in=cleaned["location"])
+        )
+    for approach in cleaned.get("approach") or []:
+        qs = qs.filter(**{f"profile__prevention_{approach}": True})
+    if cleaned.get("budget"):
+        qs = qs.annotate(budget_usd=_budget_usd())
+        wanted = Q()
+        for key, _label, low, high in BUDGET_BANDS:
+            if key not in cleaned["budget"]:
+                continue
+            if key == "not_reported":
+                wanted |= Q(budget_usd__isnull=True)
+            else:
+                band = Q(budget_usd__gte=low)
+                if high is not None:
+                    band &= Q(budget_usd__lt=high)
+                wanted |= band
+        qs = qs.filter(wanted)
+    if cleaned.get("round"):
+        qs = qs.filter(round__in=cleaned["round"])
+    if cleaned.get("office") or cleaned.get("city"):
+        picked = Q(pk__in=[])
+        if cleaned.get("office"):
+            picked |= Q(office__in=cleaned["office"])
+        if cleaned.get("city"):
+            picked |= Q(city__in=cleaned["city"])
+        qs = qs.filter(picked)
+    return qs
+
+
+# --- the selector -----------------------------------------------------------------------------
+
+
+@dataclass
+class SubjectRow:
+    assessment_id: int
+    key: str
+    subject: str
+    city: str
+    country: str
+    round: str
+    status: str
+    status_label: str
+    is_synthetic: bool
+    levels: list[int | None]
+    mean: float | None
+
+
+@dataclass
+class TrendRow:
+    round: str
+    count: int
+    medians: list[float | None]
+    means: list[float | None]
+
+
+@dataclass
+class Comparison:
+    criteria: list[tuple[int, str]]
+    rows: list[SubjectRow]  # the latest round of each subject, as on the heatmap
+    shown_rows: list[SubjectRow]
+    radar_rows: list[SubjectRow]
+    assessment_count: int
+    subject_count: int
+    rounds: list[str]
+    distribution: dict[int, list[int]]
+    trend: list[TrendRow]
+    includes_unpublished: bool
+    includes_synthetic: bool
+    heatmap: charts.Chart | None = None
+    radar: charts.Chart | None = None
+    distribution_chart: charts.Chart | None = None
+    trend_chart: charts.Chart | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+ASSESSMENT_VALUES = [
+    "pk", "round", "status", "scope", "subject_label", "is_synthetic", "framework_id",
+    "office_id", "office__name", "city_id", "city__name", "city__country",
+]
+
+
+def _subject(row):
+    if row["subject_label"]:
+        return row["subject_label"]
+    if row["office__name"]:
+        return row["office__name"]
+    return str(_("%(city)s prevention ecosystem") % {"city": row["city__name"]})
+
+
+def _median(values):
+    return float(pd.Series(values).median()) if len(values) else None
+
+
+def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) -> Comparison:
+    """Compare `assessments` (already scoped to the reader and filtered). Three queries."""
+    status_labels = {k: str(v) for k, v in Assessment.Status.choices}
+    a_rows = list(assessments.values(*ASSESSMENT_VALUES))
+    ids = [r["pk"] for r in a_rows]
+    framework_ids = {r["framework_id"] for r in a_rows}
+    criteria = list(
+        Criterion.objects.filter(framework_id__in=framework_ids or [0])
+        .order_by("number").values_list("number", "name").distinct()
+    ) if a_rows else []
+    numbers = [n for n, _name in criteria]
+    responses = pd.DataFrame(
+        list(CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
+             .values_list("assessment_id", "criterion__number", "level")) if a_rows else [],
+        columns=["assessment_id", "number", "level"],
+    )
+    # assessment × criterion matrix of levels (NaN where not given), one row per assessment.
+    matrix = (
+        responses.pivot_table(index="assessment_id", columns="number", values="level",
+                              aggfunc="first").reindex(index=ids, columns=numbers)
+        if len(responses.dropna()) else pd.DataFrame(index=ids, columns=numbers, dtype=float)
+    )
+    level_rows = dict(zip(
+        matrix.index,
+        ([None if math.isnan(v) else int(v) for v in row] for row in matrix.to_numpy(float)),
+        strict=True,
+    ))
+
+    def levels_of(pk):
+        return level_rows[pk]
+
+    frame = pd.DataFrame(a_rows, columns=ASSESSMENT_VALUES)
+    subjects = []
+    for r in a_rows:
+        key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
+        levels = levels_of(r["pk"])
+        scored = [v for v in levels if v is not None]
+        subjects.append(SubjectRow(
+            assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
+            country=str(r["city__country"]), round=r["round"], status=r["status"],
+            status_label=status_labels.get(r["status"], r["status"]),
+            is_synthetic=r["is_synthetic"], levels=levels,
+            mean=round(sum(scored) / len(scored), 2) if scored else None,
+        ))
+    # The heatmap, radar and distribution show each subject once, at its latest round.
+    latest = {}
+    for s in sorted(subjects, key=lambda s: s.round):
+        latest[s.key] = s
+    rows = sorted(latest.values(), key=lambda s: (s.city, s.subject))
+    shown = rows[:max_rows]
+    notes = []
+    if len(rows) > len(shown):
+        notes.append(str(_("The heatmap shows the first %(shown)s of %(total)s offices; the "
+                           "exports carry them all.") % {"shown": len(shown), "total": len(rows)}))
+    by_id = {s.assessment_id: s for s in subjects}
+    radar_rows = [by_id[i] for i in radar_ids if i in by_id][:MAX_RADAR]
+    if radar_ids and len(radar_rows) < len(radar_ids):
+        notes.append(str(_("Some assessments chosen for the radar are not in this comparison.")))
+    if not radar_ids:
+        radar_rows = shown[:MAX_RADAR]
+
+    distribution = {n: [0] * 5 for n in numbers}
+    for s in rows:
+        for n, level in zip(numbers, s.levels, strict=True):
+            if level is not None:
+                distribution[n][level] += 1
+
+    trend = []
+    if len(responses) and len(frame):
+        merged = responses.merge(frame[["pk", "round"]], left_on="assessment_id", right_on="pk")
+        merged = merged.dropna(subset=["level"])
+        grouped = merged.groupby(["round", "number"])["level"]
+        medians, means = grouped.median(), grouped.mean()
+        counts = frame.groupby("round")["pk"].count()
+        for round_name in sorted(frame["round"].unique()):
+            trend.append(TrendRow(
+                round=round_name, count=int(counts.get(round_name, 0)),
+                medians=[_num(medians.get((round_name, n))) for n in numbers],
+                means=[_num(means.get((round_name, n))) for n in numbers],
+            ))
+
+    result = Comparison(
+        criteria=criteria, rows=rows, shown_rows=shown, radar_rows=radar_rows,
+        assessment_count=len(ids), subject_count=len(rows),
+        rounds=sorted({s.round for s in subjects}), distribution=distribution, trend=trend,
+        includes_unpublished=any(s.status != Assessment.Status.PUBLISHED for s in subjects),
+        includes_synthetic=any(s.is_synthetic for s in subjects), notes=notes,
+    )
+    if shown:
+        labels = [f"{n}. {name}" for n, name in criteria]
+        result.heatmap = charts.heatmap_chart(
+            [f"{s.subject} ({s.city}, {s.round})" for s in shown], [str(n) for n in numbers],
+            [s.levels for s in shown], x_names=labels, title=str(_("Level")),
+        )
+        result.distribution_chart = charts.distribution_chart(
+            labels, [distribution[n] for n in numbers],
+            level_names=[f"{i} — {LEVEL_NAMES[i]}" for i in range(5)],
+            title=str(_("Distribution of levels per criterion")),
+        )
+        result.radar = radar_chart(
+            [f"{n}. {name}" for n, name in criteria],
+            [(f"{s.subject} ({s.round})", s.levels) for s in radar_rows],
+            title=str(_("Levels of up to six offices")),
+        )
+        if len(trend) > 1:
+            result.trend_chart = trend_chart(
+                [t.round for t in trend],
+                [(f"{n}. {name}", [t.means[i] for t in trend])
+                 for i, (n, name) in enumerate(criteria)],
+                title=str(_("Mean level per criterion, by round")),
+            )
+    return result
+
+
+def _num(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 2)
+
+
+# --- charts the network brief does not have ---------------------------------------------------
+
+
+def radar_chart(axes, series, *, title) -> charts.Chart:
+    """Levels 0–4 on one spoke per criterion, one outline per office."""
+    size, cx, cy, radius = 460, 230, 215, 150
+    n = max(len(axes), 1)
+
+    def point(i, level):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        r = radius * (level or 0) / 4
+        return cx + r * math.cos(angle), cy + r * math.sin(angle)
+
+    body = []
+    for level in range(1, 5):
+        ring = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, level) for i in range(n)))
+        body.append(f'<polygon points="{ring}" fill="none" stroke="{charts.GRID}"/>')
+    for i, label in enumerate(axes):
+        x, y = point(i, 4)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{charts.GRID}"/>')
+        lx, ly = point(i, 4.55)
+        body.append(charts._text(lx, ly + 3, label.split(".")[0], 11, "middle", charts.MUTED,
+                                 "bold"))
+    for k, (name, levels) in enumerate(series):
+        color = SERIES_COLORS[k % len(SERIES_COLORS)]
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in
+                       (point(i, lv) for i, lv in enumerate(levels)))
+        body.append(f'<polygon points="{pts}" fill="{color}" fill-opacity="0.08" '
+                    f'stroke="{color}" stroke-width="2"/>')
+        body.append(f'<rect x="10" y="{size - 4 + k * 16}" width="11" height="11" fill="{color}"/>')
+        body.append(charts._text(26, size + 6 + k * 16, name[:70], 10))
+    height = size + 10 + 16 * len(series)
+    plotly = {
+        "data": [
+            {"type": "scatterpolar", "name": escape(name), "fill": "toself", "opacity": 0.75,
+             "r": [*levels, levels[0]] if levels else [],
+             "theta": [escape(a) for a in [*axes, axes[0]]] if axes else [],
+             "line": {"color": SERIES_COLORS[k % len(SERIES_COLORS)], "width": 2},
+             "hovertemplate": "%{theta}: %{r}<extra>" + escape(name) + "</extra>"}
+            for k, (name, levels) in enumerate(series)
+        ],
+        "layout": charts._layout(
+            height=520, margin={"l": 60, "r": 60, "t": 30, "b": 30},
+            polar={"radialaxis": {"range": [0, 4], "tickvals": [0, 1, 2, 3, 4]},
+                   "angularaxis": {"direction": "clockwise", "rotation": 90}},
+            legend={"orientation": "h", "x": 0, "y": -0.1},
+        ),
+    }
+    return charts.Chart(svg=charts._svg(size, height, body, title), plotly=plotly,
+                        description=title)
+
+
+def trend_chart(rounds, series, *, title) -> charts.Chart:
+    """One line per criterion across rounds (mean level, 0–4)."""
+    left, top, plot_w, plot_h = 40, 16, 520, 200
+    width, height = left + plot_w + 20, top + plot_h + 40 + 15 * math.ceil(len(series) / 2)
+
+    def x(i):
+        return left + (plot_w * i / max(len(rounds) - 1, 1))
+
+    def y(v):
+        return top + plot_h - v / 4 * plot_h
+
+    body = []
+    for level in range(5):
+        body.append(f'<line x1="{left}" y1="{y(level):.1f}" x2="{left + plot_w}" '
+                    f'y2="{y(level):.1f}" stroke="{charts.GRID}"/>')
+        body.append(charts._text(left - 6, y(level) + 3, str(level), 9, "end", charts.MUTED))
+    for i, name in enumerate(rounds):
+        body.append(charts._text(x(i), top + plot_h + 14, name, 9, "middle", charts.MUTED))
+    for k, (name, values) in enumerate(series):
+        color = SERIES_COLORS[k % len(SERIES_COLORS)]
+        pts = [(x(i), y(v)) for i, v in enumerate(values) if v is not None]
+        if len(pts) > 1:
+            path = " ".join(f"{'M' if j == 0 else 'L'}{px:.1f} {py:.1f}"
+                            for j, (px, py) in enumerate(pts))
+            body.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for px, py in pts:
+            body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
+        lx = 10 + (k % 2) * 280
+        ly = top + plot_h + 30 + (k // 2) * 15
+        body.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
+        body.append(charts._text(lx + 14, ly, name[:42], 9))
+    plotly = {
+        "data": [
+            {"type": "scatter", "mode": "lines+markers", "name": escape(name),
+             "x": list(rounds), "y": values,
+             "line": {"color": SERIES_COLORS[k % len(SERIES_COLORS)], "width": 2}}
+            for k, (name, values) in enumerate(series)
+        ],
+        "layout": charts._layout(
+            height=420, margin={"l": 50, "r": 20, "t": 20, "b": 40},
+            xaxis={"type": "category", "fixedrange": True},
+            yaxis={"range": [0, 4.1], "dtick": 1, "gridcolor": charts.GRID, "fixedrange": True,
+                   "title": {"text": escape(title)}},
+            legend={"orientation": "h", "x": 0, "y": -0.2},
+        ),
+    }
+    return charts.Chart(svg=charts._svg(width, height, body, title), plotly=plotly,
+                        description=title)

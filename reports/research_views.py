@@ -1,0 +1,60 @@
+"""The comparison page and its exports. Thin: validate the filters, select, render."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from criteria.models import Assessment
+
+from . import tabular
+from .comparison import ComparisonFilters, build_comparison, filtered_assessments
+
+SHAPES = {"tidy", "wide"}
+
+
+def _filters(request):
+    form = ComparisonFilters.from_query(request.GET)
+    form.is_valid()
+    return form
+
+
+def _bad_request(form, extra=None):
+    errors = form.error_dict()
+    errors.update(extra or {})
+    return JsonResponse({"errors": errors}, status=400)
+
+
+def compare(request):
+    form = _filters(request)
+    visible = Assessment.objects.filter(
+        pk__in=Assessment.objects.visible_to(request.user).values("pk")
+    )
+    context = {
+        "form": form, "title": _("Compare offices"),
+        "rounds": list(visible.order_by("-round").values_list("round", flat=True).distinct()),
+        "query": request.GET.urlencode(),
+        # The radar picker resubmits the current filters beside the chosen assessments.
+        "carry": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "radar"],
+    }
+    if form.has_problems:
+        return render(request, "reports/compare.html", context, status=400)
+    assessments = filtered_assessments(request.user, form.cleaned_data)
+    context["comparison"] = build_comparison(assessments, radar_ids=form.cleaned_data["radar"])
+    return render(request, "reports/compare.html", context)
+
+
+def compare_export(request, fmt):
+    if fmt not in tabular.FORMATS:
+        raise Http404("Unknown export format.")
+    form = _filters(request)
+    shape = request.GET.get("shape", "tidy")
+    if form.has_problems or shape not in SHAPES:
+        bad = {} if shape in SHAPES else {"shape": [_("Choose tidy or wide.")]}
+        return _bad_request(form, bad)
+    assessments = filtered_assessments(request.user, form.cleaned_data)
+    if shape == "wide":
+        columns = tabular.wide_columns(assessments)
+        rows = tabular.wide_rows(assessments, columns)
+    else:
+        columns, rows = tabular.TIDY_COLUMNS, tabular.tidy_rows(assessments)
+    return tabular.export_response(fmt, columns, rows, stem=f"ovp-comparison-{shape}")

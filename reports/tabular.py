@@ -1,0 +1,255 @@
+"""Tabular exports: the documented tidy and wide formats, and CSV / XLSX / JSON renderers.
+
+Rows are generated from one streamed query (`.iterator()`), so memory stays flat however
+many rows there are: CSV and JSON are streamed to the client, XLSX is written row by row
+(openpyxl's write-only mode) into a temporary file that is then streamed.
+
+Spreadsheets run formulas: a cell a user wrote that starts with = + - @ (or a tab or carriage
+return, which some spreadsheets strip before reading the rest) is prefixed with an apostrophe
+in CSV and XLSX, so it is shown as text and never evaluated. JSON is data, left as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from cities.models import NetworkMembership
+from criteria.models import Criterion, CriterionResponse
+
+from .comparison import budget_band
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 2000
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def guard_cell(value):
+    """A value safe to put in a spreadsheet cell (text that could start a formula is quoted)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value.startswith(FORMULA_TRIGGERS):
+            return "'" + value
+    return value
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return guard_cell(value)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+
+
+# --- the tidy format --------------------------------------------------------------------------
+
+#: One row per office (or city ecosystem) × round × criterion. docs/research.md lists these.
+TIDY_COLUMNS = [
+    Column("assessment_id", "Assessment id (also in the API: /api/assessments/<id>/)"),
+    Column("round", "Assessment round, e.g. 2023"),
+    Column("status", "draft, submitted, changes_requested or published"),
+    Column("scope", "office, or city_ecosystem when a city's ecosystem is assessed"),
+    Column("is_synthetic", "true for generated test data (only exported when asked)"),
+    Column("framework_version", "Version of the framework the levels are against"),
+    Column("subject", "What is assessed: the office, or the ecosystem's label"),
+    Column("office_slug", "Office identifier (empty for an ecosystem)"),
+    Column("office_name", "Office name (empty for an ecosystem)"),
+    Column("city_slug", "City identifier"),
+    Column("city_name", "City name"),
+    Column("country", "ISO 3166-1 alpha-2 country code"),
+    Column("region", "Region key"),
+    Column("is_us", "true when the city is in the United States"),
+    Column("networks", "Slugs of the networks the city belongs to, separated by ';'"),
+    Column("institutional_location", "Where the office sits, as of the assessment"),
+    Column("police_control", "Which level of government the police answer to"),
+    Column("budget_amount", "Annual budget as reported, in budget_currency"),
+    Column("budget_currency", "ISO 4217 code"),
+    Column("budget_year", "Fiscal year of the budget"),
+    Column("budget_band", "under_1m, 1m_5m, 5m_20m, 20m_plus or not_reported (US$, approx.)"),
+    Column("staff_fte", "Full-time staff"),
+    Column("staffing_model", "in_house, outsourced, mixed or unknown"),
+    Column("staff_expertise", "specialists, generalists, both or unknown"),
+    Column("prevention_primary", "Works at the primary prevention level (true/false/empty)"),
+    Column("prevention_secondary", "Works at the secondary level (true/false/empty)"),
+    Column("prevention_tertiary", "Works at the tertiary level (true/false/empty)"),
+    Column("criterion_number", "1–9"),
+    Column("criterion_slug", "Criterion identifier"),
+    Column("criterion_name", "Criterion name"),
+    Column("level", "0–4, empty when not given or not applicable"),
+    Column("not_applicable", "true when the office says the criterion does not apply"),
+    Column("confidence", "low, medium, high or empty"),
+    Column("current_strengths", "What the office does well (free text)"),
+    Column("opportunities", "Opportunities to enhance effectiveness (free text)"),
+]
+
+_TIDY_QUERY = [
+    "assessment_id", "assessment__round", "assessment__status", "assessment__scope",
+    "assessment__is_synthetic", "assessment__framework__version", "assessment__subject_label",
+    "assessment__office__slug", "assessment__office__name", "assessment__city_id",
+    "assessment__city__slug", "assessment__city__name", "assessment__city__country",
+    "assessment__city__region", "assessment__profile__institutional_location",
+    "assessment__office__institutional_location", "assessment__profile__police_control",
+    "assessment__profile__budget_amount", "assessment__profile__budget_currency",
+    "assessment__profile__budget_year", "assessment__profile__staff_fte",
+    "assessment__profile__staffing_model", "assessment__profile__staff_expertise",
+    "assessment__profile__prevention_primary", "assessment__profile__prevention_secondary",
+    "assessment__profile__prevention_tertiary", "criterion__number", "criterion__slug",
+    "criterion__name", "level", "not_applicable", "confidence", "current_strengths",
+    "opportunities",
+]
+
+
+def networks_by_city():
+    """city id → "slug;slug". One query; bounded by the number of cities, not of rows."""
+    networks = {}
+    for city_id, slug in NetworkMembership.objects.order_by("network__slug").values_list(
+        "city_id", "network__slug"
+    ):
+        networks.setdefault(city_id, []).append(slug)
+    return {k: ";".join(v) for k, v in networks.items()}
+
+
+def tidy_queryset(assessments):
+    """The raw tidy rows of `assessments` as a values_list queryset (not yet run)."""
+    return (
+        CriterionResponse.objects.filter(assessment__in=assessments.values("pk"))
+        .order_by("assessment__city__name", "assessment__office__name", "assessment__round",
+                  "assessment_id", "criterion__number")
+        .values_list(*_TIDY_QUERY)
+    )
+
+
+def tidy_rows(assessments):
+    """Tidy rows (tuples in TIDY_COLUMNS order) of `assessments`. Two queries, streamed."""
+    networks = networks_by_city()
+    yield from tidy_convert(tidy_queryset(assessments).iterator(chunk_size=CHUNK), networks)
+
+
+def tidy_convert(rows, networks):
+    """Raw rows of `tidy_queryset` → tuples in TIDY_COLUMNS order."""
+    for (aid, round_, status, scope, synthetic, version, label, office_slug, office_name,
+         city_id, city_slug, city_name, country, region, location, office_location, police,
+         amount, currency, budget_year, fte, staffing, expertise, primary, secondary,
+         tertiary, number, c_slug, c_name, level, na, confidence, strengths,
+         opportunities) in rows:
+        if location in (None, "unknown") and office_location:
+            location = office_location
+        yield (
+            aid, round_, status, scope, synthetic, version,
+            label or office_name or city_name, office_slug or "", office_name or "",
+            city_slug, city_name, str(country), region, str(country) == "US",
+            networks.get(city_id, ""), location or "unknown", police or "unknown",
+            amount, currency or "", budget_year, budget_band(amount, currency), fte,
+            staffing or "unknown", expertise or "unknown", primary, secondary, tertiary,
+            number, c_slug, c_name, level, na, confidence, strengths, opportunities,
+        )
+
+
+# --- the wide format --------------------------------------------------------------------------
+
+_WIDE_FACTS = 27  # the tidy columns up to (not including) criterion_number
+
+
+def wide_columns(assessments) -> list[Column]:
+    framework_ids = assessments.values("framework_id")
+    numbers = list(
+        Criterion.objects.filter(framework_id__in=framework_ids).order_by("number")
+        .values_list("number", flat=True).distinct()
+    )
+    return TIDY_COLUMNS[:_WIDE_FACTS] + [
+        Column(f"c{n}_level", f"Level on criterion {n} (0–4)") for n in numbers
+    ]
+
+
+def wide_rows(assessments, columns):
+    """One row per assessment: its facts, then one level column per criterion.
+
+    Built from the tidy stream (ordered by assessment), one assessment at a time.
+    """
+    numbers = [int(c.name[1:-6]) for c in columns[_WIDE_FACTS:]]
+    for _aid, group in itertools.groupby(tidy_rows(assessments), key=lambda row: row[0]):
+        group = list(group)
+        levels = {row[_WIDE_FACTS]: row[_WIDE_FACTS + 3] for row in group}
+        yield group[0][:_WIDE_FACTS] + tuple(levels.get(n) for n in numbers)
+
+
+# --- renderers --------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(columns, rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+    yield writer.writerow([c.name for c in columns])
+    for row in rows:
+        yield writer.writerow([_csv_value(v) for v in row])
+
+
+def _json_chunks(columns, rows):
+    names = [c.name for c in columns]
+    yield "["
+    for i, row in enumerate(rows):
+        item = {name: _json_value(v) for name, v in zip(names, row, strict=True)}
+        yield ("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False, default=str)
+    yield "\n]\n"
+
+
+def write_xlsx(columns, rows, handle, *, sheet_title="data"):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([c.name for c in columns])
+    for row in rows:
+        sheet.append([guard_cell(v) for v in row])
+    notes = workbook.create_sheet(title="columns")
+    notes.append(["column", "meaning"])
+    for c in columns:
+        notes.append([c.name, c.description])
+    workbook.save(handle)
+
+
+def export_response(fmt, columns, rows, *, stem):
+    """A streaming download of `rows` in `fmt` ("csv", "xlsx" or "json")."""
+    filename = f"{slugify(stem) or 'export'}.{fmt}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(columns, rows), content_type=FORMATS[fmt])
+    elif fmt == "json":
+        response = StreamingHttpResponse(_json_chunks(columns, rows), content_type=FORMATS[fmt])
+    elif fmt == "xlsx":
+        handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        write_xlsx(columns, rows, handle, sheet_title=stem)
+        handle.seek(0)
+        response = FileResponse(handle, content_type=FORMATS[fmt])
+    else:
+        raise ValueError(fmt)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,26 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle counters live in the cache; each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_as(request):
+    """An API client authenticated with a token of the named persona (or anonymous)."""
+
+    def make(name):
+        client = APIClient()
+        if name != "anonymous":
+            token, _created = Token.objects.get_or_create(user=request.getfixturevalue(name))
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

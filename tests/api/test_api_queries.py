@@ -1,0 +1,33 @@
+"""API lists make a fixed number of queries whatever the number of rows."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+# session auth: the user (1). Lists: count (1) + page (1), plus one per prefetch.
+LISTS = [
+    ("/api/networks/?synthetic=include" if False else "/api/networks/", 3),  # + cities
+    ("/api/cities/?synthetic=include", 3),  # + networks
+    ("/api/offices/?synthetic=include", 2),
+    ("/api/indicators/", 2),
+    ("/api/frameworks/", 3),  # + criteria
+    ("/api/criteria/", 3),  # + rubric levels
+    ("/api/assessments/?synthetic=include", 2),
+    ("/api/responses/?synthetic=include", 2),
+    ("/api/evidence/", 2),
+    ("/api/good-practices/", 2),
+    ("/api/comparison/?synthetic=include", 3),  # + networks of each city
+]
+
+
+@pytest.mark.parametrize("size", [5, 40])
+@pytest.mark.parametrize(("url", "queries"), LISTS, ids=[u for u, _q in LISTS])
+def test_list_query_count_is_fixed(client, researcher, django_assert_num_queries, size, url,
+                                   queries):
+    call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
+                 stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.force_login(researcher)
+    # + session and user lookups for the signed-in researcher
+    with django_assert_num_queries(queries + 2):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,54 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+
+from cities.models import City, Network, NetworkMembership, Office
+from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    cache.clear()
+
+
+@pytest.fixture
+def tiny(db):
+    """One office, two published rounds, two criteria answered, hostile text in a cell."""
+    city = City.objects.create(slug="testville", name="Testville", country="US",
+                               region="north_america")
+    NetworkMembership.objects.create(network=Network.objects.get(slug="pioc"), city=city)
+    office = Office.objects.create(slug="testville-ovp", city=city, name="Testville OVP",
+                                   institutional_location="public_health")
+    framework = Framework.objects.default()
+    assessments = []
+    for round_, levels in (("2024", (1, 2)), ("2025", (2, 4))):
+        a = Assessment.objects.create(
+            framework=framework, office=office, city=city, round=round_,
+            status=Assessment.Status.PUBLISHED, published_at=dt.datetime(
+                int(round_), 6, 1, tzinfo=dt.UTC), is_public=True)
+        OfficeProfile.objects.create(
+            assessment=a, institutional_location="public_health", budget_amount=Decimal(2500000),
+            budget_currency="USD", budget_year=int(round_), staff_fte=Decimal("12.5"),
+            staffing_model="in_house", prevention_primary=True, prevention_secondary=False)
+        for criterion in framework.criteria.order_by("number")[:2]:
+            CriterionResponse.objects.create(
+                assessment=a, criterion=criterion, level=levels[criterion.number - 1],
+                current_strengths="=HYPERLINK(\"http://evil\")" if criterion.number == 1
+                else "Plain", opportunities="-2+3" if criterion.number == 1 else "@SUM(A1)",
+                confidence="high")
+        assessments.append(a)
+    return {"city": city, "office": office, "assessments": assessments}
+
+
+@pytest.fixture
+def api_client_for(request):
+    from rest_framework.test import APIClient
+
+    def make(name):
+        client = APIClient()
+        client.force_authenticate(request.getfixturevalue(name))
+        return client
+
+    return make

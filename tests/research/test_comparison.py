@@ -1,0 +1,86 @@
+"""The comparison page: filters in the URL, what each reader sees, fixed query counts."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from reports.comparison import ComparisonFilters, build_comparison, filtered_assessments
+
+pytestmark = pytest.mark.django_db
+
+
+def _compare(user, query=""):
+    from django.http import QueryDict
+
+    form = ComparisonFilters.from_query(QueryDict(query))
+    assert form.is_valid(), form.error_dict()
+    return build_comparison(filtered_assessments(user, form.cleaned_data),
+                            radar_ids=form.cleaned_data["radar"])
+
+
+def test_researcher_sees_published_only(researcher, palmira_draft):
+    result = _compare(researcher)
+    assert palmira_draft.pk not in {r.assessment_id for r in result.rows}
+    assert result.subject_count == 4 and not result.includes_unpublished
+
+
+def test_secretariat_sees_drafts_too(secretariat, palmira_draft):
+    result = _compare(secretariat)
+    assert palmira_draft.pk in {r.assessment_id for r in result.rows}
+    assert result.includes_unpublished
+
+
+@pytest.mark.parametrize(("query", "subjects"), [
+    ("region=europe", {"Bristol"}),
+    ("country=CA", {"Edmonton"}),
+    ("us=us", {"Testville"}),
+    ("us=non_us&region=latin_america_caribbean", {"Cali", "Rosario"}),
+    ("location=public_health", {"Testville"}),
+    ("approach=primary&approach=tertiary", {"Cali"}),
+    ("budget=1m_5m", {"Testville"}),
+    ("budget=not_reported&city=testville", set()),
+    ("office=testville-ovp&city=cali", {"Testville", "Cali"}),
+    ("network=pioc&round=2024", {"Testville"}),
+])
+def test_filters(researcher, tiny, query, subjects):
+    assert {r.city for r in _compare(researcher, query).rows} == subjects
+
+
+def test_latest_round_on_heatmap_and_trend_over_rounds(researcher, tiny):
+    result = _compare(researcher, "office=testville-ovp")
+    assert [r.round for r in result.rows] == ["2025"]
+    assert result.rows[0].levels[:2] == [2, 4]
+    assert [(t.round, t.medians[:2]) for t in result.trend] == [("2024", [1.0, 2.0]),
+                                                                 ("2025", [2.0, 4.0])]
+    assert result.trend_chart is not None
+    assert result.distribution[1] == [0, 0, 1, 0, 0]
+
+
+def test_radar_takes_at_most_six(researcher, tiny):
+    ids = "&".join(f"radar={a.pk}" for a in tiny["assessments"])
+    result = _compare(researcher, f"office=testville-ovp&{ids}")
+    assert [r.round for r in result.radar_rows] == ["2024", "2025"]
+    form = ComparisonFilters.from_query(
+        __import__("django.http").http.QueryDict("&".join(f"radar={i}" for i in range(1, 8))))
+    assert not form.is_valid() and "radar" in form.error_dict()
+
+
+def test_page_shows_charts_and_export_links(client, researcher, tiny):
+    client.force_login(researcher)
+    html = client.get("/compare/?office=testville-ovp&office=reach-edmonton").content.decode()
+    for marker in ('id="chart-heatmap"', 'id="chart-radar"', 'id="chart-distribution"',
+                   'id="chart-trend"', "/compare/export.xlsx?office=testville-ovp",
+                   "/api/comparison/?office=testville-ovp"):
+        assert marker in html
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_comparison_query_count_is_fixed(client, researcher, django_assert_num_queries, size):
+    call_command("generate_synthetic", offices=size, rounds=3, researcher=["demo-researcher"],
+                 stdout=io.StringIO())
+    client.force_login(researcher)
+    # session, user; rounds for the round picker; assessments, criteria, responses;
+    # the navigation's two role checks; the form's option lists: networks, offices, cities.
+    with django_assert_num_queries(11):
+        assert client.get("/compare/?synthetic=include").status_code == 200
