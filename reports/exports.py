@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django_tasks import task
 
@@ -140,13 +140,15 @@ def _build_zip(job) -> str:
     with tempfile.TemporaryFile() as handle:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, assessment in enumerate(assessments, start=1):
-                brief = build_office_brief(assessment, peers_from=peers_from)
+                with translation.override(job.language):  # labels and charts too
+                    brief = build_office_brief(assessment, peers_from=peers_from)
                 _filename, _type, pdf = renderers.render_brief_pdf(
                     brief, lang=job.language, paper=job.paper
                 )
                 archive.writestr(_entry_name(brief, taken), pdf)
                 ExportJob.objects.filter(pk=job.pk).update(completed=done)
-            network = build_network_brief(visible, round=job.round)
+            with translation.override(job.language):
+                network = build_network_brief(visible, round=job.round)
             filename, _type, pdf = renderers.render_network_pdf(
                 network, lang=job.language, paper=job.paper
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -24,6 +24,7 @@ from criteria.models import (
     CriterionResponse,
     Evidence,
     GoodPractice,
+    Tradeoff,
 )
 
 from . import charts
@@ -360,6 +361,16 @@ def outcome_trend(indicators) -> OutcomeTrend | None:
     )
 
 
+def _in_reader_language(assessment, notes):
+    """Name each note's report tradeoff by its title in the active language (one query)."""
+    titles = dict(
+        Tradeoff.objects.filter(criterion__framework_id=assessment.framework_id).values_list(
+            "title_en", "title"
+        )
+    )
+    return [replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff) for note in notes]
+
+
 def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
     """The office brief of `assessment` (fetched through `brief_queryset`).
 
@@ -432,7 +443,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             mine_label=str(_("This assessment")),
             median_label=str(_("Network median")),
         ),
-        notes=tradeoff_notes(facts),
+        notes=_in_reader_language(assessment, tradeoff_notes(facts)),
         weakest=_weakest(assessment, rows, peers_from),
         outcome=_outcome(assessment),
         evidence=evidence,

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,11 +53,14 @@ def brief(request, pk):
 
 def brief_pdf(request, pk):
     assessment = _visible_assessment(request, pk)
-    data = build_office_brief(
-        assessment, peers_from=Assessment.objects.visible_to(request.user).published()
-    )
+    lang = _language(request)
+    # The selector writes labels and chart text: build it in the brief's language too.
+    with translation.override(lang):
+        data = build_office_brief(
+            assessment, peers_from=Assessment.objects.visible_to(request.user).published()
+        )
     filename, content_type, content = renderers.render_brief_pdf(
-        data, lang=_language(request), paper=request.GET.get("paper", "a4")
+        data, lang=lang, paper=request.GET.get("paper", "a4")
     )
     return _download(filename, content_type, content, attachment=False)
 
@@ -118,9 +122,11 @@ def network_brief(request, round):
 
 
 def network_pdf(request, round):
+    lang = _language(request)
+    with translation.override(lang):
+        network = _network(request, round)
     filename, content_type, content = renderers.render_network_pdf(
-        _network(request, round), lang=_language(request),
-        paper=request.GET.get("paper", "a4"),
+        network, lang=lang, paper=request.GET.get("paper", "a4"),
     )
     return _download(filename, content_type, content, attachment=False)
 

@@ -97,3 +97,13 @@ def complete_draft(palmira_draft, editor_a):
     for response in palmira_draft.responses.all():
         fill_response(response, editor_a)
     return palmira_draft
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """A request in Spanish leaves Spanish active in the thread; start and end in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

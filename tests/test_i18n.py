@@ -130,3 +130,18 @@ def test_what_users_write_stays_as_written_and_is_tagged(client, editor_a, palmi
     assert response.current_strengths == "Un mandato público." and response.language == "es"
     page = client.get(palmira_draft.get_absolute_url()).content.decode()
     assert '<td lang="es">Un mandato público.</td>' in page
+
+
+@pytest.mark.django_db
+def test_a_spanish_brief_names_its_tradeoffs_and_labels_in_spanish(client):
+    from criteria.models import Assessment
+
+    edmonton = Assessment.objects.get(city__slug="edmonton", round="2023")
+    page = client.get(reverse("reports:brief", args=[edmonton.pk]),
+                      headers={"accept-language": "es"}).content.decode()
+    with translation.override("es"):
+        status = translation.gettext("Published")
+        median = translation.gettext("Network median")
+    assert status in page and median in page
+    assert "Participación amplia frente a parálisis" in page  # a tradeoff title, translated
+    assert "Broad participation versus paralysis" not in page

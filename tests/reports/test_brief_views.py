@@ -62,9 +62,10 @@ def test_brief_page_has_plotly_data_and_the_svg_fallback(client, part4):
 def test_brief_page_query_count_is_fixed(client, part4, django_assert_num_queries):
     url = reverse("reports:brief", args=[part4["edmonton"].pk])
     # 1 assessment (+office, city, framework, profile), 2 responses (+criterion),
-    # 3 evidence, 4 funding sources, 5 network medians, 6 good practices of the weakest
-    # criteria, 7 peers scoring high there, 8 outcome figures. Anonymous: no session query.
-    with django_assert_num_queries(8):
+    # 3 evidence, 4 funding sources, 5 tradeoff titles in the reader's language, 6 network
+    # medians, 7 good practices of the weakest criteria, 8 peers scoring high there,
+    # 9 outcome figures. Anonymous: no session query.
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 
@@ -72,7 +73,7 @@ def test_brief_query_count_does_not_grow_with_evidence(client, part4, django_ass
     response = CriterionResponse.objects.filter(assessment=part4["edmonton"]).first()
     for i in range(20):
         response.evidence.create(kind="note", title=f"Extra {i}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("reports:brief", args=[part4["edmonton"].pk]))
 
 

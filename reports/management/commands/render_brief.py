@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from criteria.models import Assessment
 from reports import renderers
@@ -29,7 +30,8 @@ class Command(BaseCommand):
         assessment = brief_queryset().filter(pk=assessment_id).first()
         if assessment is None:
             raise CommandError(f"No assessment with id {assessment_id}.")
-        brief = build_office_brief(assessment, peers_from=Assessment.objects.published())
+        with translation.override(lang):  # labels and charts in the brief's language
+            brief = build_office_brief(assessment, peers_from=Assessment.objects.published())
         if format == "pdf":
             _name, _type, content = renderers.render_brief_pdf(brief, lang=lang, paper=paper)
         else:
