@@ -182,3 +182,18 @@ def test_network_pdf_renders(as_persona, tmp_path):
     text = pdf_text(response.content, tmp_path)
     assert "Most common gaps" in text
     assert "Cali" in text
+
+
+def test_network_brief_offers_its_data_as_csv_xlsx_and_json(client, part4):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="demo-researcher"))
+    page = client.get(reverse("reports:network-brief", args=["2023"])).content.decode()
+    for fmt in ("csv", "xlsx", "json"):
+        url = reverse("reports:compare-export", args=[fmt]) + "?round=2023"
+        assert url in page
+        answer = client.get(url)
+        assert answer.status_code == 200
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        if fmt != "xlsx":
+            assert b"Rosario" in body
