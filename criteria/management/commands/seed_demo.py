@@ -9,6 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from cities.models import Network, NetworkRole, Office, OfficeMembership, User
 from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
 from criteria.seeding import SeedError, SeedReport, load_all
+from criteria.workflow import start_assessment
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, DEBUG only
 DEMO_ROUND = "2026"
@@ -146,25 +147,13 @@ class Command(BaseCommand):
         Created once; never overwritten, so what the demo users typed survives a re-seed.
         """
         framework = Framework.objects.default()
-        assessment, created = Assessment.objects.get_or_create(
-            framework=framework, office=palmira, round=DEMO_ROUND,
-            defaults={"city": palmira.city, "scope": Assessment.Scope.OFFICE},
-        )
-        if not created:
+        if Assessment.objects.filter(framework=framework, office=palmira,
+                                     round=DEMO_ROUND).exists():
             return
+        # The same blank start an editor gets from "Start a new assessment".
+        assessment = start_assessment(office=palmira, framework=framework, round=DEMO_ROUND,
+                                      by=None)
         report.count(report.created, Assessment)
-        OfficeProfile.objects.create(
-            assessment=assessment,
-            institutional_location=palmira.institutional_location,
-            police_control=palmira.city.police_control,
-            staffing_model=palmira.staffing_model,
-            staff_expertise=palmira.staff_expertise,
-            prevention_primary=palmira.prevention_primary,
-            prevention_secondary=palmira.prevention_secondary,
-            prevention_tertiary=palmira.prevention_tertiary,
-            focus_population=palmira.focus_population,
-        )
         report.count(report.created, OfficeProfile)
-        for criterion in framework.criteria.all():
-            CriterionResponse.objects.create(assessment=assessment, criterion=criterion)
+        for _response in assessment.responses.all():
             report.count(report.created, CriterionResponse)
