@@ -1,4 +1,4 @@
-"""Two people saving the same response at the same moment: exactly one wins, none is lost.
+"""People saving the same response at the same moment: exactly one wins, none is lost.
 
 Real threads on real connections (a transactional test), as Django's own select_for_update
 tests do. Runs on SQLite and, in CI, on PostgreSQL.
@@ -18,7 +18,8 @@ from criteria.models import Assessment, CriterionResponse
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_concurrent_saves_of_one_response_one_wins_the_other_conflicts():
+@pytest.mark.parametrize("editors", [2, 6])
+def test_concurrent_saves_of_one_response_one_wins_the_others_conflict(editors):
     with override_settings(DEBUG=True):
         call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     editor = User.objects.get(username="demo-editor")
@@ -26,7 +27,7 @@ def test_concurrent_saves_of_one_response_one_wins_the_other_conflicts():
     response = draft.responses.get(criterion__number=1)
     base = response.version
     history_before = response.history.count()
-    barrier = threading.Barrier(2)
+    barrier = threading.Barrier(editors)
     outcomes = []
 
     def save(text):
@@ -42,14 +43,15 @@ def test_concurrent_saves_of_one_response_one_wins_the_other_conflicts():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(t,)) for t in ("from Ana", "from Ben")]
+    threads = [threading.Thread(target=save, args=(f"from editor {i}",))
+               for i in range(editors)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
 
     kinds = sorted(kind for kind, _ in outcomes)
-    assert kinds == ["conflict", "saved"], outcomes
+    assert kinds == ["conflict"] * (editors - 1) + ["saved"], outcomes
     winner = next(text for kind, text in outcomes if kind == "saved")
     fresh = CriterionResponse.objects.get(pk=response.pk)
     assert fresh.current_strengths == winner
