@@ -1,17 +1,12 @@
-"""API views for places, offices, networks and outcome figures, and the API-token page.
+"""API views for places, offices, networks and outcome figures.
 
 These are the public directory (the site shows them to everyone); synthetic rows are left
 out unless `synthetic=include|only` asks for them.
 """
 
 import django_filters
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import viewsets
-from rest_framework.authtoken.models import Token
 
 from ovp_assess.api_support import positive_int
 
@@ -141,31 +136,3 @@ class IndicatorViewSet(ScopedViewSet):
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     ordering_fields = ["year", "value", "city__name", "kind"]
-
-
-# --- API tokens (the account's "API tokens" page) --------------------------------------------
-
-
-@login_required
-def api_tokens(request):
-    """Create, replace or revoke the signed-in user's API token.
-
-    The key is shown once, right after it is created; afterwards only its first characters,
-    so a glance at the screen does not leak it.
-    """
-    token = Token.objects.filter(user=request.user).first()
-    new_key = None
-    if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "create":
-            Token.objects.filter(user=request.user).delete()
-            token = Token.objects.create(user=request.user)
-            new_key = token.key
-        elif action == "revoke" and token is not None:
-            token.delete()
-            token = None
-            messages.success(request, _("Your API token was revoked; it no longer works."))
-            return redirect("api-tokens")
-    return render(request, "cities/account_tokens.html", {
-        "token": token, "new_key": new_key, "title": _("API tokens"),
-    })

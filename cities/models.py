@@ -1,3 +1,6 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -73,6 +76,92 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new raw password until the save; a new password (changed,
+        # reset, or set in the admin) revokes every API token, as it ends other sessions.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.all().delete()
+
+
+def _token_digest(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+    def for_key(self, key):
+        """The token whose key is `key`; only its SHA-256 digest is stored."""
+        return self.filter(digest=_token_digest(key))
+
+
+class ApiToken(models.Model):
+    """A key for the API. The key itself is shown once and stored only as a digest.
+
+    A key is 32 random bytes, so a plain SHA-256 digest is enough: there is nothing to guess
+    that a slow hash would protect.
+    """
+
+    PREFIX = "ovp_"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the key, to tell tokens apart on the page; not enough to use it.
+    hint = models.CharField(_("starts with"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def issue(cls, *, user, name, expires_at=None):
+        """Create a token; returns (token, key). Only the digest of the key is stored."""
+        key = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, name=name, expires_at=expires_at, hint=key[: len(cls.PREFIX) + 6],
+            digest=_token_digest(key),
+        )
+        return token, key
+
+    @property
+    def expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a password-reset mail, counted to throttle them (ovp_assess/signin.py).
+
+    The email is kept only as a digest: enough to count requests for one address.
+    """
+
+    address = models.GenericIPAddressField(_("from address"), null=True)
+    email_digest = models.CharField(max_length=64, db_index=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("password-reset request")
+        verbose_name_plural = _("password-reset requests")
+
+    def __str__(self):
+        return f"{self.address} {self.requested_at:%Y-%m-%d %H:%M}"
 
 
 class Network(models.Model):

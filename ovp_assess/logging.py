@@ -38,14 +38,9 @@ class JSONFormatter(logging.Formatter):
 def client_ip(request):
     if request is None:
         return ""
-    from axes.helpers import get_client_ip_address
+    from .signin import client_ip as address_of
 
-    try:
-        address = get_client_ip_address(request)
-    except Exception:  # noqa: BLE001 - logging must never break a request
-        address = None
-    # No X-Forwarded-For (a request that bypassed the proxy): the peer is all we know.
-    return address or request.META.get("REMOTE_ADDR", "")
+    return address_of(request)
 
 
 def _event(event, *, request=None, username="", level=logging.INFO, **fields):

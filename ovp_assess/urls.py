@@ -3,10 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from cities import account_views
-from cities import api as cities_api
+from cities import account_views, token_views
 
-from . import health, views
+from . import health, signin, views
 
 admin.site.site_header = _("OVP Assess administration")
 admin.site.site_title = _("OVP Assess admin")
@@ -19,7 +18,9 @@ urlpatterns = [
          name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", account_views.account, name="account"),
-    path("accounts/tokens/", cities_api.api_tokens, name="api-tokens"),
+    path("accounts/tokens/", token_views.api_tokens, name="api-tokens"),
+    path("accounts/password_reset/", signin.ThrottledPasswordResetView.as_view(),
+         name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("ovp_assess.api_urls")),

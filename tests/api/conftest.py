@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from cities.models import ApiToken
 
 
 @pytest.fixture(autouse=True)
@@ -19,8 +20,8 @@ def api_as(request):
     def make(name):
         client = APIClient()
         if name != "anonymous":
-            token, _created = Token.objects.get_or_create(user=request.getfixturevalue(name))
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _token, key = ApiToken.issue(user=request.getfixturevalue(name), name="tests")
+            client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
 
     return make

@@ -85,20 +85,3 @@ def test_evidence_upload_and_delete(api_as, answer):
     assert stale.status_code == 412
     assert client.delete(f"/api/evidence/{body['id']}/").status_code == 204
     assert not Evidence.objects.filter(pk=body["id"]).exists()
-
-
-def test_token_page_creates_and_revokes(client, researcher):
-    from rest_framework.authtoken.models import Token
-
-    client.force_login(researcher)
-    page = client.post("/accounts/tokens/", {"action": "create"})
-    key = Token.objects.get(user=researcher).key
-    assert key in page.content.decode()
-    assert client.get("/accounts/tokens/").content.decode().count(key) == 0  # shown once
-    client.post("/accounts/tokens/", {"action": "revoke"})
-    assert not Token.objects.filter(user=researcher).exists()
-    from rest_framework.test import APIClient
-
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
-    assert api.get("/api/assessments/").status_code == 401

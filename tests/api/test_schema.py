@@ -6,7 +6,8 @@ from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
-from rest_framework.authtoken.models import Token
+
+from cities.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ schema.app = get_wsgi_application()
 
 @pytest.fixture
 def editor_token(editor_a):
-    return Token.objects.get_or_create(user=editor_a)[0].key
+    return ApiToken.issue(user=editor_a, name="schemathesis")[1]
 
 
 @pytest.fixture

@@ -56,9 +56,10 @@ def test_researcher_compares_downloads_and_uses_the_api(page, seeded_live_server
     screenshot("research-api-docs")
     page.goto(base + "/accounts/")
     page.get_by_role("link", name="API tokens").click()
+    page.get_by_label("Name").fill("comparison script")
     page.get_by_role("button", name="Create a token").click()
     key = page.locator("#new-token").inner_text().strip()
-    assert len(key) == 40
+    assert key.startswith("ovp_") and len(key) > 40
 
     # The same rows through the API, with the token and no session.
     api = page.context.request
