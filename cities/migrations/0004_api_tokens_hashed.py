@@ -4,8 +4,10 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
 import hashlib
+from datetime import UTC
 
 from django.db import migrations, models
+from django.utils.dateparse import parse_datetime
 
 
 def hash_old_tokens(apps, schema_editor):
@@ -26,6 +28,10 @@ def hash_old_tokens(apps, schema_editor):
                 user_id=user_id, name="API token", hint=key[:6],
                 digest=hashlib.sha256(key.encode()).hexdigest(),
             )
+            if isinstance(created, str):  # SQLite hands raw rows back as text
+                created = parse_datetime(created)
+            if created.tzinfo is None:  # stored in UTC with USE_TZ
+                created = created.replace(tzinfo=UTC)
             ApiToken.objects.filter(pk=token.pk).update(created_at=created)
         cursor.execute("DELETE FROM authtoken_token")
 
