@@ -15,7 +15,7 @@ from .models import (
     OfficeProfile,
     ReviewComment,
 )
-from .uploads import check_upload
+from .uploads import MAX_NAME_LENGTH, check_upload
 
 BLANK_LEVEL = [("", _("Not chosen yet"))]
 
@@ -125,6 +125,8 @@ class EvidenceForm(forms.ModelForm):
                 "Only the network secretariat can mark evidence as independently verified."
             )
         self.fields["strength"].choices = choices
+        # The name a person's file has (kept as original_name), not the stored name's length.
+        self.fields["file"].max_length = MAX_NAME_LENGTH
         self.file_kind = None
 
     def clean_file(self):

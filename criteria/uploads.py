@@ -1,12 +1,29 @@
-"""What evidence files we accept: checked by name, by size, and by what the bytes really are."""
+"""What evidence files we accept: checked by name, by size, and by parsing what the bytes are.
 
+Every accepted type is parsed, not sniffed: an office package (DOCX, XLSX) must be a sound
+ZIP whose parts decompress within limits and whose content types declare a document of its
+kind, without macros; a PDF must have a PDF header and end; an image must decode. Any file
+that carries HTML or script markup is refused, whatever its name: it could be a polyglot that a
+browser or a viewer renders as a page.
+"""
+
+import io
 import zipfile
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# Office packages: everything inside, decompressed, at most this much and this many times the
+# package's own size (real documents stay far below; a zip bomb does not).
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_UNPACK_RATIO = 100
+MAX_PACKAGE_ENTRIES = 10_000
+# Django shortens longer upload names to 255 characters, keeping the extension.
+MAX_NAME_LENGTH = 255
 
 
 @dataclass(frozen=True)
@@ -28,45 +45,126 @@ ALLOWED = {
 }
 ALLOWED_LABEL = "PDF, DOCX, XLSX, CSV, PNG, JPEG"
 
-# Markup that must never be accepted as "CSV": a browser could be talked into rendering it.
-_MARKUP_MARKERS = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
+# The main part an office package of each kind must declare in [Content_Types].xml.
+_OOXML_MAIN = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+# Markup that must never be in an accepted file: a browser could be talked into rendering it.
+_MARKUP_MARKERS = (b"<!doctype html", b"<html", b"<script", b"<svg", b"<body", b"<iframe",
+                   b"<object", b"<embed", b"javascript:")
 
 
-def _ooxml_has(file, folder):
+class Refused(Exception):
+    """Why a file is not what its name says (a message for the person who uploaded it)."""
+
+    def __init__(self, message, **params):
+        super().__init__(message)
+        self.message, self.params = message, params
+
+
+def _read_all(file):
+    file.seek(0)
+    data = file.read()
+    file.seek(0)
+    return data
+
+
+def _has_markup(data):
+    lowered = data.lower()
+    return any(marker in lowered for marker in _MARKUP_MARKERS)
+
+
+def _check_package(suffix, data):
+    if not data.startswith(b"PK\x03\x04"):
+        raise Refused(_("it is not a valid %(label)s package"))
     try:
-        with zipfile.ZipFile(file) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    finally:
-        file.seek(0)
-    return "[Content_Types].xml" in names and any(n.startswith(folder) for n in names)
-
-
-def _looks_like(suffix, head, file):
-    if suffix == ".pdf":
-        return head.startswith(b"%PDF-")
-    if suffix == ".png":
-        return head.startswith(b"\x89PNG\r\n\x1a\n")
-    if suffix in {".jpg", ".jpeg"}:
-        return head.startswith(b"\xff\xd8\xff")
-    if suffix == ".docx":
-        return head.startswith(b"PK\x03\x04") and _ooxml_has(file, "word/")
-    if suffix == ".xlsx":
-        return head.startswith(b"PK\x03\x04") and _ooxml_has(file, "xl/")
-    if suffix == ".csv":
-        if b"\x00" in head:
-            return False
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Refused(_("it is not a valid %(label)s package")) from None
+    with archive:
+        if _has_markup(archive.comment):
+            raise Refused(_("it contains web-page markup (HTML or script)"))
+        entries = archive.infolist()
+        if len(entries) > MAX_PACKAGE_ENTRIES:
+            raise Refused(_("it holds too many parts (%(n)s)"), n=len(entries))
+        names = {e.filename for e in entries}
+        if any(name.lower().endswith("vbaproject.bin") for name in names):
+            raise Refused(_("it contains macros, which are not accepted; save it without macros"))
+        limit = min(MAX_UNPACKED_BYTES, max(len(data), 1) * MAX_UNPACK_RATIO)
+        unpacked = 0
+        content_types = b""
         try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                head.decode("latin-1")
-            except UnicodeDecodeError:
-                return False
-        lowered = head.lower()
-        return not any(marker in lowered for marker in _MARKUP_MARKERS)
-    return False
+            for entry in entries:
+                # Read every part: the sizes in the directory can lie, the bytes cannot, and
+                # reading to the end checks each part's CRC.
+                with archive.open(entry) as part:
+                    while chunk := part.read(1 << 16):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            raise Refused(_("it unpacks to far more than its size (a zip bomb?)"))
+                        if entry.filename == "[Content_Types].xml":
+                            content_types += chunk
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
+            raise Refused(_("it is not a valid %(label)s package")) from None
+    if not content_types or b"<!doctype" in content_types.lower() or b"<!entity" in (
+        content_types.lower()
+    ):
+        raise Refused(_("it is not a valid %(label)s package"))
+    try:
+        root = ElementTree.fromstring(content_types)  # noqa: S314 - no DTDs (checked above)
+    except ElementTree.ParseError:
+        raise Refused(_("it is not a valid %(label)s package")) from None
+    declared = {
+        el.get("ContentType", "").lower()
+        for el in root.iter()
+        if el.tag in {f"{_CONTENT_TYPES_NS}Override", f"{_CONTENT_TYPES_NS}Default"}
+    }
+    if any("macroenabled" in t or "vbaproject" in t for t in declared):
+        raise Refused(_("it contains macros, which are not accepted; save it without macros"))
+    if _OOXML_MAIN[suffix] not in declared:
+        raise Refused(_("it is an office package, but not a %(label)s document"))
+
+
+def _check_pdf(data):
+    if not data.startswith(b"%PDF-"):
+        raise Refused(_("it does not start as a PDF does"))
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        raise Refused(_("it has no PDF end marker; the file may be cut short"))
+    if data[end + 5:].strip():
+        raise Refused(_("it has data after the end of the PDF"))
+
+
+def _check_image(suffix, data):
+    expected = "PNG" if suffix == ".png" else "JPEG"
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != expected:
+                raise Refused(_("it is not a %(label)s image"))
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError):
+        raise Refused(_("it is not a readable %(label)s image")) from None
+    if expected == "PNG":
+        end = data.rfind(b"IEND")
+        trailing = data[end + 8:] if end >= 0 else data
+    else:
+        end = data.rfind(b"\xff\xd9")
+        trailing = data[end + 2:] if end >= 0 else data
+    if trailing.strip(b"\x00\r\n "):
+        raise Refused(_("it has data after the end of the image"))
+
+
+def _check_csv(data):
+    if b"\x00" in data:
+        raise Refused(_("it contains binary data"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        data.decode("latin-1")  # every byte is Latin-1: text in an older encoding
 
 
 def check_upload(file):
@@ -88,13 +186,23 @@ def check_upload(file):
         )
     if file.size == 0:
         raise ValidationError(_("“%(name)s” is empty."), params={"name": name}, code="empty")
-    file.seek(0)
-    head = file.read(8192)
-    file.seek(0)
-    if not _looks_like(suffix, head, file):
+    data = _read_all(file)
+    try:
+        if suffix in _OOXML_MAIN:
+            _check_package(suffix, data)
+        elif _has_markup(data):
+            raise Refused(_("it contains web-page markup (HTML or script)"))
+        elif suffix == ".pdf":
+            _check_pdf(data)
+        elif suffix in {".png", ".jpg", ".jpeg"}:
+            _check_image(suffix, data)
+        else:
+            _check_csv(data)
+    except Refused as refused:
+        reason = refused.message % {"label": kind.label, **refused.params}
         raise ValidationError(
-            _("“%(name)s” is named %(label)s but its content is not a %(label)s file."),
-            params={"name": name, "label": kind.label},
+            _("“%(name)s” was not accepted as %(label)s: %(reason)s."),
+            params={"name": name, "label": kind.label, "reason": reason},
             code="file_content",
-        )
+        ) from None
     return kind

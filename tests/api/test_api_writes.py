@@ -73,7 +73,7 @@ def test_evidence_upload_is_checked_by_content(api_as, answer):
 
 def test_evidence_upload_and_delete(api_as, answer):
     client = api_as("editor_a")
-    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report", "application/pdf")
+    pdf = SimpleUploadedFile("report.pdf", b"%PDF-1.4 report\n%%EOF\n", "application/pdf")
     created = client.post("/api/evidence/", {
         "response": answer.pk, "kind": "document", "title": "Report", "file": pdf,
     }, format="multipart")

@@ -1,8 +1,6 @@
 """Editing in the browser without JavaScript, with htmx autosave, and what bad input gets."""
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -12,10 +10,11 @@ from django.urls import reverse
 from criteria.models import Assessment, CriterionResponse, Evidence
 from tests.conftest import fill_response
 
+from .upload_samples import image, xlsx
+
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def edit_url(assessment, number):
@@ -156,10 +155,10 @@ def test_a_pdf_is_stored_under_a_random_name_and_downloaded_as_attachment(
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("report.pdf", b"<!DOCTYPE html><script>alert(1)</script>", "not a PDF"),
-        ("data.csv", b"<html><body>hi</body></html>", "not a CSV"),
-        ("photo.png", b"GIF89a....", "not a PNG"),
-        ("notes.docx", b"PK\x03\x04" + b"\x00" * 40, "not a DOCX"),
+        ("report.pdf", b"<!DOCTYPE html><script>alert(1)</script>", "not accepted as PDF"),
+        ("data.csv", b"<html><body>hi</body></html>", "not accepted as CSV"),
+        ("photo.png", b"GIF89a....", "not accepted as PNG"),
+        ("notes.docx", b"PK\x03\x04" + b"\x00" * 40, "not accepted as DOCX"),
         ("tool.exe", b"MZ\x90\x00", "not an accepted file type"),
         ("page.html", b"<html></html>", "not an accepted file type"),
     ],
@@ -186,12 +185,8 @@ def test_an_oversized_upload_is_refused(client, editor_a, palmira_draft, setting
 
 def test_real_office_files_are_accepted(client, editor_a, palmira_draft):
     client.force_login(editor_a)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    files = [("sheet.xlsx", buffer.getvalue()), ("rates.csv", b"year,rate\n2022,42.9\n"),
-             ("chart.png", PNG), ("photo.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 20)]
+    files = [("sheet.xlsx", xlsx()), ("rates.csv", b"year,rate\n2022,42.9\n"),
+             ("chart.png", image("PNG")), ("photo.jpg", image("JPEG"))]
     for name, content in files:
         assert upload(client, palmira_draft, 9, name, content, title=name).status_code == 302
     assert Evidence.objects.filter(response__assessment=palmira_draft).count() == 4
