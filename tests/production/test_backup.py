@@ -120,3 +120,121 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
     # A restore never lands on a database that already has data.
     again = manage("restore", str(backup), env=env, check=False)
     assert again.returncode != 0 and "already has tables" in again.stderr
+
+
+def _evidence_files(client, draft, n):
+    for i in range(n):
+        added = client.post(
+            reverse("criteria:evidence-add", args=[draft.pk, 1 + i % 9]),
+            {"kind": "document", "title": f"Minutes {i}", "source": "City council",
+             "strength": "documented", "file": SimpleUploadedFile(f"minutes-{i}.pdf", PDF)},
+        )
+        assert added.status_code == 302
+
+
+def _restore(tmp_path, backup):
+    fresh_media = tmp_path / "restored-media"
+    if connection.vendor == "postgresql":
+        fresh = dict(connection.settings_dict, NAME=connection.settings_dict["NAME"] + "_restore")
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{fresh["NAME"]}"')
+        url = database_url(fresh)
+    else:
+        fresh = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.db")}
+        url = f"sqlite:///{fresh['NAME']}"
+    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(fresh_media))
+    return fresh, fresh_media, manage("restore", str(backup), env=env, check=False)
+
+
+def test_a_file_deleted_while_the_backup_runs_starts_a_new_snapshot(
+    client, tmp_path, restored_wrapper, monkeypatch
+):
+    """Someone deletes evidence between the snapshot and the copy of its file."""
+    from criteria import workflow
+    from criteria.models import Assessment, Evidence
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    editor = User.objects.get(username="demo-editor")
+    client.force_login(editor)
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    _evidence_files(client, draft, 3)
+    doomed = Evidence.objects.get(title="Minutes 1")
+    doomed_name = doomed.file.name
+
+    from django.core.files.storage import default_storage
+
+    real_open = default_storage.open
+    deleted = []
+
+    def open_and_delete_once(name, mode="rb"):
+        if name == doomed_name and not deleted:
+            workflow.delete_evidence(evidence=Evidence.objects.get(pk=doomed.pk), by=editor)
+            deleted.append(name)  # the row is gone and, on commit, the file too
+        return real_open(name, mode)
+
+    monkeypatch.setattr(default_storage, "open", open_and_delete_once)
+    backup = tmp_path / "backup"
+    err = io.StringIO()
+    call_command("backup", str(backup), stdout=io.StringIO(), stderr=err)
+    monkeypatch.undo()
+
+    assert deleted == [doomed_name] and "taking a new snapshot" in err.getvalue()
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert doomed_name not in manifest["files"] and manifest["missing"] == []
+    assert len(manifest["files"]) == 2
+    # No half-written attempt is left beside the backup.
+    assert not [p for p in tmp_path.iterdir() if "partial" in p.name]
+    # Readable by the owner only.
+    assert {oct(p.stat().st_mode & 0o777) for p in backup.rglob("*") if p.is_file()} == {"0o600"}
+    assert oct(backup.stat().st_mode & 0o777) == "0o700"
+
+    fresh, fresh_media, result = _restore(tmp_path, backup)
+    assert result.returncode == 0, result.stderr
+    restored_wrapper(fresh)
+    assert len([p for p in fresh_media.rglob("*") if p.is_file()]) == 2
+
+
+def test_backup_under_concurrent_deletes_restores_every_file(client, tmp_path, restored_wrapper):
+    """Editors delete evidence in another thread for the whole run; the backup stays whole."""
+    import threading
+
+    from criteria import workflow
+    from criteria.models import Assessment, Evidence
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    editor = User.objects.get(username="demo-editor")
+    client.force_login(editor)
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    _evidence_files(client, draft, 30)
+    stop = threading.Event()
+
+    def delete_some():
+        try:
+            for evidence in list(Evidence.objects.filter(title__startswith="Minutes")[:20]):
+                if stop.is_set():
+                    break
+                workflow.delete_evidence(evidence=evidence, by=editor)
+        finally:
+            connection.close()
+
+    deleter = threading.Thread(target=delete_some)
+    deleter.start()
+    backup = tmp_path / "backup"
+    try:
+        call_command("backup", str(backup), stdout=io.StringIO(), stderr=io.StringIO())
+    finally:
+        stop.set()
+        deleter.join(timeout=60)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert manifest["missing"] == []
+    fresh, fresh_media, result = _restore(tmp_path, backup)
+    assert result.returncode == 0, result.stderr
+    restored = restored_wrapper(fresh)
+    with restored.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM criteria_evidence WHERE file <> ''")
+        with_files = cursor.fetchone()[0]
+    assert with_files == len(manifest["files"]) == len(
+        [p for p in fresh_media.rglob("*") if p.is_file()])

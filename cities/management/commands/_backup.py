@@ -5,15 +5,14 @@ A backup is a folder:
     manifest.json      engine, time, rows per table, SHA-256 of every stored file
     database.pgdump    pg_dump --format=custom (PostgreSQL), or
     database.sqlite3   a consistent copy made with SQLite's backup API
-    files/<name>       every file in the default storage (local disk or S3), by its name
+    files/<name>       every stored file (local disk or S3) the database refers to, by its name
 """
 
 import hashlib
 import os
 
 from django.apps import apps
-from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, models
 
 MANIFEST = "manifest.json"
 PG_DUMP = "database.pgdump"
@@ -40,12 +39,28 @@ def row_counts(cursor):
     return counts
 
 
-def storage_names(storage=default_storage, folder=""):
-    folders, names = storage.listdir(folder)
-    for name in sorted(names):
-        yield f"{folder}/{name}" if folder else name
-    for sub in sorted(folders):
-        yield from storage_names(storage, f"{folder}/{sub}" if folder else sub)
+def file_columns():
+    """(table, column) of every FileField: the stored files the database refers to."""
+    columns = []
+    for model in apps.get_models():
+        if not model._meta.managed or model._meta.proxy:
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                columns.append((model._meta.db_table, field.column))
+    return sorted(columns)
+
+
+def referenced_files(cursor, quote=connection.ops.quote_name):
+    """The names of the stored files the rows seen through `cursor` refer to."""
+    names = set()
+    for table, column in file_columns():
+        cursor.execute(
+            f"SELECT {quote(column)} FROM {quote(table)} "  # noqa: S608 - our own names
+            f"WHERE {quote(column)} IS NOT NULL AND {quote(column)} <> ''"
+        )
+        names.update(row[0] for row in cursor.fetchall())
+    return sorted(names)
 
 
 def sha256_of(handle):

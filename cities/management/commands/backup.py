@@ -1,13 +1,17 @@
-"""Back up the database and every stored file into one folder (see docs/operations.md).
+"""Back up the database and every stored file it refers to into one folder (docs/operations.md).
 
-On PostgreSQL the dump and the row counts in the manifest come from one snapshot, so a backup
-taken while people work is consistent. Files are copied after the database: a file uploaded
-meanwhile is extra, never missing one the database names (stored files are never changed,
-and deleted only after the row is gone).
+The database is read from one snapshot (PostgreSQL: an exported snapshot shared with pg_dump;
+SQLite: a copy made with its backup API), and the files copied are exactly those the rows of
+that snapshot refer to, so a backup taken while people work is consistent. If one of those
+files is deleted before it is copied (someone removed evidence meanwhile), the attempt is
+thrown away and a new snapshot taken. The backup is written to a hidden folder beside the
+target and renamed into place only when complete, readable by its owner only.
 """
 
 import json
+import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -22,14 +26,20 @@ from ._backup import (
     PG_DUMP,
     SQLITE_COPY,
     pg_env_and_args,
+    referenced_files,
     row_counts,
     sha256_of,
-    storage_names,
 )
+
+ATTEMPTS = 5
+
+
+class FileVanished(Exception):
+    pass
 
 
 class Command(BaseCommand):
-    help = "Write the database and all stored files to a new backup folder."
+    help = "Write the database and the stored files it refers to into a new backup folder."
 
     def add_arguments(self, parser):
         parser.add_argument("folder", help="Backup folder to create (must not exist or be empty).")
@@ -38,32 +48,79 @@ class Command(BaseCommand):
         target = Path(folder)
         if target.exists() and any(target.iterdir()):
             raise CommandError(f"{target} is not empty; choose a new folder.")
-        target.mkdir(parents=True, exist_ok=True)
-        manifest = {"engine": connection.vendor, "created": timezone.now().isoformat()}
-        if connection.vendor == "postgresql":
-            manifest["rows"] = self._dump_postgresql(target / PG_DUMP)
-        elif connection.vendor == "sqlite":
-            manifest["rows"] = self._copy_sqlite(target / SQLITE_COPY)
-        else:
+        if connection.vendor not in {"postgresql", "sqlite"}:
             raise CommandError(f"No backup method for {connection.vendor}.")
-
-        files = {}
-        for name in storage_names():
-            destination = target / FILES / name
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            with default_storage.open(name, "rb") as source, open(destination, "wb") as out:  # noqa: PTH123
-                shutil.copyfileobj(source, out)
-            with open(destination, "rb") as copied:  # noqa: PTH123
-                files[name] = sha256_of(copied)
-        manifest["files"] = files
-        (target / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old_umask = os.umask(0o077)  # every folder and file of the backup: owner only
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                work = target.parent / f".{target.name}.partial-{os.getpid()}-{attempt}"
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir()
+                try:
+                    manifest = self._write(work)
+                except FileVanished as vanished:
+                    shutil.rmtree(work, ignore_errors=True)
+                    self.stderr.write(f"{vanished} was deleted while the backup ran; "
+                                      f"taking a new snapshot (attempt {attempt + 1}).")
+                    continue
+                except BaseException:
+                    shutil.rmtree(work, ignore_errors=True)
+                    raise
+                if target.exists():
+                    target.rmdir()
+                work.rename(target)
+                break
+            else:
+                raise CommandError(
+                    f"Files kept being deleted while the backup ran ({ATTEMPTS} attempts); "
+                    "nothing was written. Try again when fewer people are editing."
+                )
+        finally:
+            os.umask(old_umask)
         self.stdout.write(
             f"Backed up {sum(manifest['rows'].values())} rows in {len(manifest['rows'])} tables "
-            f"and {len(files)} files to {target}."
+            f"and {len(manifest['files'])} files to {target}."
         )
+        if manifest["missing"]:
+            raise CommandError(
+                "The backup is written, but the database refers to files that are not in the "
+                "storage (listed as \"missing\" in the manifest): " + ", ".join(manifest["missing"])
+            )
+
+    def _write(self, work):
+        manifest = {"engine": connection.vendor, "created": timezone.now().isoformat()}
+        if connection.vendor == "postgresql":
+            manifest["rows"], names = self._dump_postgresql(work / PG_DUMP)
+        else:
+            manifest["rows"], names = self._copy_sqlite(work / SQLITE_COPY)
+        files, missing = {}, []
+        for name in names:
+            destination = work / FILES / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with default_storage.open(name, "rb") as source, \
+                        open(destination, "wb") as out:  # noqa: PTH123
+                    shutil.copyfileobj(source, out)
+            except FileNotFoundError:
+                destination.unlink(missing_ok=True)
+                if self._still_referenced(name):
+                    missing.append(name)  # gone before this backup started: say so
+                    continue
+                raise FileVanished(name) from None
+            with open(destination, "rb") as copied:  # noqa: PTH123
+                files[name] = sha256_of(copied)
+        manifest["files"], manifest["missing"] = files, missing
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        return manifest
+
+    @staticmethod
+    def _still_referenced(name):
+        with connection.cursor() as cursor:
+            return name in referenced_files(cursor)
 
     def _dump_postgresql(self, path):
-        # Count rows and dump from one exported snapshot: both see the same data.
+        # Count rows, list files and dump from one exported snapshot: all see the same data.
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -77,22 +134,24 @@ class Command(BaseCommand):
                 )
                 if result.returncode:
                     raise CommandError(f"pg_dump failed: {result.stderr.strip()}")
-                return row_counts(cursor)
+                return row_counts(cursor), referenced_files(cursor)
 
     def _copy_sqlite(self, path):
-        import sqlite3
-
         connection.ensure_connection()
         with sqlite3.connect(path) as copy:
             connection.connection.backup(copy)
+        copy.close()
         with connection.cursor() as cursor:
             live = row_counts(cursor)
-        # Count in the copy itself: that is what a restore will hold.
-        with sqlite3.connect(path) as copy:
+        # Count and list files in the copy itself: that is what a restore will hold.
+        copy = sqlite3.connect(path)
+        try:
             cursor = copy.cursor()
             rows = {}
             for table in live:
                 cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608
                 rows[table] = cursor.fetchone()[0]
-        copy.close()
-        return rows
+            names = referenced_files(cursor, quote=lambda n: f'"{n}"')
+        finally:
+            copy.close()
+        return rows, names

@@ -2,7 +2,8 @@
 
 Refuses a database that already has tables, and a storage that already holds one of the
 files; afterwards checks every table's row count and every file's SHA-256 against the
-backup's manifest, and fails loudly on any difference.
+backup's manifest, and that every file a restored row refers to is there; fails loudly on
+any difference.
 """
 
 import json
@@ -15,7 +16,16 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ._backup import FILES, MANIFEST, PG_DUMP, SQLITE_COPY, pg_env_and_args, row_counts, sha256_of
+from ._backup import (
+    FILES,
+    MANIFEST,
+    PG_DUMP,
+    SQLITE_COPY,
+    pg_env_and_args,
+    referenced_files,
+    row_counts,
+    sha256_of,
+)
 
 
 class Command(BaseCommand):
@@ -82,4 +92,11 @@ class Command(BaseCommand):
             with default_storage.open(name, "rb") as handle:
                 if sha256_of(handle) != digest:
                     problems.append(f"file {name}: checksum differs")
+        # Every file a restored row refers to is there and was in the backup.
+        with connection.cursor() as cursor:
+            for name in referenced_files(cursor):
+                if name in manifest.get("missing", []):
+                    problems.append(f"file {name}: was already missing when the backup ran")
+                elif name not in manifest["files"] or not default_storage.exists(name):
+                    problems.append(f"file {name}: a row refers to it, but it is not restored")
         return problems
