@@ -466,3 +466,76 @@ class ViolenceIndicator(models.Model):
     @property
     def is_rate(self):
         return self.kind in {self.Kind.HOMICIDE_RATE, self.Kind.VIOLENT_DEATH_RATE}
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The trail a person may read: all of it for a superuser, their networks' for the
+        secretariat, nothing for anyone else."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        networks = NetworkRole.objects.filter(
+            user=user, role=NetworkRole.Role.SECRETARIAT
+        ).values("network")
+        return self.filter(
+            pk__in=AuditEvent.networks.through.objects.filter(network__in=networks)
+            .values("auditevent")
+        )
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who did what, when, from where, to what.
+
+    The data history of assessments lives in django-simple-history; this trail records what
+    history cannot: sign-ins, role changes, publishing, exports and downloads, admin changes
+    and API tokens (cities/audit.py writes it; docs/audit.md lists every event).
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOCKOUT = "lockout", _("Sign-in paused after failures")
+        LOGOUT = "logout", _("Signed out")
+        ROLE_GRANTED = "role_granted", _("Role granted")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        ROLE_REVOKED = "role_revoked", _("Role removed")
+        SUBMITTED = "submitted", _("Assessment submitted")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        PUBLISHED = "published", _("Assessment published")
+        BRIEF_VISIBILITY = "brief_visibility", _("Brief made public or private")
+        EXPORT = "export", _("Non-public data exported")
+        DOWNLOAD = "download", _("Non-public file downloaded")
+        ADMIN_CHANGE = "admin_change", _("Changed in the admin")
+        TOKEN_CREATED = "token_created", _("API token created")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(_("event"), max_length=32, choices=Action.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("who"),
+    )
+    # The user name as given (kept when the account is deleted, and for failed sign-ins).
+    actor_name = models.CharField(_("user name"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=255, blank=True)
+    target_type = models.CharField(_("object type"), max_length=50, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=255, blank=True)
+    detail = models.CharField(_("what"), max_length=500, blank=True)
+    networks = models.ManyToManyField(
+        Network, blank=True, related_name="+", verbose_name=_("networks"),
+        help_text=_("The networks whose secretariat may read this event."),
+    )
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_name}"

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import ApiToken
+from . import audit
+from .models import ApiToken, AuditEvent
 
 LIFETIMES = [
     ("30", gettext_lazy("30 days")),
@@ -43,6 +44,8 @@ def api_tokens(request):
         if request.POST.get("action") == "revoke":
             token = get_object_or_404(tokens, pk=request.POST.get("token") or None)
             token.delete()
+            audit.record(AuditEvent.Action.TOKEN_REVOKED, target=request.user,
+                         detail=f"{token.name} ({token.hint}…)")
             messages.success(request, _("The token “%(name)s” was revoked; it no longer works.")
                              % {"name": token.name})
             return redirect("api-tokens")
@@ -53,6 +56,8 @@ def api_tokens(request):
                 user=request.user, name=form.cleaned_data["name"],
                 expires_at=timezone.now() + timedelta(days=int(days)) if days else None,
             )
+            audit.record(AuditEvent.Action.TOKEN_CREATED, target=request.user,
+                         detail=f"{token.name} ({token.hint}…)")
             request.session["new_api_token"] = {"id": token.pk, "key": key}
             return redirect("api-tokens")
     new = request.session.pop("new_api_token", None) or {}

@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cities.models import Office, OfficeMembership
+from cities import audit
+from cities.models import AuditEvent, Office, OfficeMembership
 
 from . import workflow
 from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, StartAssessmentForm
@@ -323,6 +324,8 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise Http404("The stored file is missing.") from None
+    audit.record(AuditEvent.Action.DOWNLOAD, target=evidence.response.assessment,
+                 detail=evidence.original_name or evidence.file.name)
     result = FileResponse(
         handle,
         as_attachment=True,

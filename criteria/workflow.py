@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from cities.models import NetworkRole, OfficeMembership, User
+from cities import audit
+from cities.models import AuditEvent, NetworkRole, OfficeMembership, User
 
 from .models import Assessment, CriterionResponse, Evidence, OfficeProfile, ReviewComment
 
@@ -263,6 +264,7 @@ def submit_assessment(*, assessment, by):
     locked.submitted_at = timezone.now()
     locked._history_user = by
     locked.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record(AuditEvent.Action.SUBMITTED, target=locked, actor=by)
     _notify(
         _secretariat(locked),
         _("Assessment submitted for review: %(subject)s") % {"subject": locked},
@@ -300,6 +302,7 @@ def request_changes(*, assessment, note, by):
     locked.status = Assessment.Status.CHANGES_REQUESTED
     locked._history_user = by
     locked.save(update_fields=["status", "updated_at"])
+    audit.record(AuditEvent.Action.CHANGES_REQUESTED, target=locked, actor=by, detail=note)
     _notify(
         _office_editors(locked),
         _("Changes requested: %(subject)s") % {"subject": locked},
@@ -322,6 +325,8 @@ def publish_assessment(*, assessment, by, make_public=False):
     locked.is_public = make_public
     locked._history_user = by
     locked.save(update_fields=["status", "published_at", "is_public", "updated_at"])
+    audit.record(AuditEvent.Action.PUBLISHED, target=locked, actor=by,
+                 detail="public" if make_public else "")
     _notify(
         _office_editors(locked),
         _("Published: %(subject)s") % {"subject": locked},

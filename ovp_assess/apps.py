@@ -11,3 +11,7 @@ class OvpAssessConfig(AppConfig):
         from . import logging as security_logging
 
         security_logging.connect_signals()
+
+        from cities import audit
+
+        audit.connect_signals()

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from cities.models import OfficeMembership
+from cities import audit
+from cities.models import AuditEvent, OfficeMembership
 from criteria.models import Assessment
 
 
@@ -27,5 +28,7 @@ def set_brief_public(*, assessment, public: bool, by) -> Assessment:
             locked.is_public = public
             locked._change_reason = "Brief made public" if public else "Brief made private"
             locked.save(update_fields=["is_public", "updated_at"])
+            audit.record(AuditEvent.Action.BRIEF_VISIBILITY, target=locked, actor=by,
+                         detail="public" if public else "private")
     assessment.is_public = public
     return assessment

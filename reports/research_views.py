@@ -4,6 +4,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from cities import audit
+from cities.models import AuditEvent
 from criteria.models import Assessment
 
 from . import tabular
@@ -57,4 +59,7 @@ def compare_export(request, fmt):
         rows = tabular.wide_rows(assessments, columns)
     else:
         columns, rows = tabular.TIDY_COLUMNS, tabular.tidy_rows(assessments)
+    if request.user.is_authenticated:  # may include what is not public
+        audit.record(AuditEvent.Action.EXPORT, detail=f"comparison {shape} {fmt}: "
+                     f"{request.GET.urlencode()}", networks=audit.networks_of_user(request.user))
     return tabular.export_response(fmt, columns, rows, stem=f"ovp-comparison-{shape}")

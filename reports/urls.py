@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import research_views, views
+from . import audit_views, research_views, views
 
 app_name = "reports"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("reports/exports/<int:pk>/status/", views.export_status, name="export-status"),
     path("reports/exports/<int:pk>/retry/", views.export_retry, name="export-retry"),
     path("reports/exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("reports/audit/", audit_views.audit_trail, name="audit-trail"),
+    path("reports/audit/export.<str:fmt>", audit_views.audit_trail_export,
+         name="audit-trail-export"),
     path("briefs/", views.public_briefs, name="public-briefs"),
     path("compare/", research_views.compare, name="compare"),
     path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),

@@ -11,6 +11,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cities import audit
+from cities.models import AuditEvent
 from criteria.models import Assessment
 
 from . import renderers
@@ -62,6 +64,8 @@ def brief_pdf(request, pk):
     filename, content_type, content = renderers.render_brief_pdf(
         data, lang=lang, paper=request.GET.get("paper", "a4")
     )
+    if not assessment.is_public:
+        audit.record(AuditEvent.Action.DOWNLOAD, target=assessment, detail=filename)
     return _download(filename, content_type, content, attachment=False)
 
 
@@ -192,6 +196,8 @@ def export_download(request, pk):
     job = _job(request, pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404("This export has no file yet.")
+    audit.record(AuditEvent.Action.DOWNLOAD, target=job, detail=f"ovp-briefs-{job.round}.zip",
+                 networks=audit.networks_of_user(request.user))
     return FileResponse(
         job.file.open("rb"), as_attachment=True,
         filename=f"ovp-briefs-{job.round}.zip", content_type="application/zip",

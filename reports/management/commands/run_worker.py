@@ -13,6 +13,8 @@ from datetime import timedelta
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
+from cities import audit
+
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
 logger = logging.getLogger("reports.tasks")
@@ -45,6 +47,8 @@ class Command(DBWorkerCommand):
     def _recover(self, older_than):
         try:
             done = recover_tasks(older_than=older_than)
+            # The same sweep keeps the audit trail within its retention.
+            audit.prune()
         except Exception:  # the worker itself must keep running
             logger.exception("Task recovery failed")
         else:
