@@ -5,6 +5,7 @@ no-JavaScript fallback on the page). Every label is escaped: it may be user text
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from textwrap import wrap
 
@@ -137,13 +138,42 @@ def levels_chart(labels, levels, medians, *, level_names, mine_label, median_lab
     return Chart(svg=_svg(width, height, body, title), plotly=plotly, description=title)
 
 
-def trend_chart(points, baseline, target, *, y_title, goal_label) -> Chart:
-    """The indicator's figures and a dashed line from the baseline to half of it by 2030."""
-    years = [p[0] for p in points] + [target[0]]
+def nice_ticks(top, *, most=5) -> list[float]:
+    """Round axis values from 0 up to at least `top`: steps of 1, 2, 2.5 or 5 times a power of
+    ten, at most `most` steps (0, 25, 50 … rather than 0, 28.2, 56.4 …)."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / most
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return [round(step * i, 10) for i in range(math.ceil(top / step - 1e-9) + 1)]
+
+
+@dataclass
+class TrendPoint:
+    year: int
+    value: float
+    text: str  # the figure as the reader sees it: qualifier and local number ("under 15")
+    before_baseline: bool = False
+
+
+def trend_chart(points, *, start=None, target=None, baseline_year=None, y_title, goal_label,
+                baseline_label="", number=str, separators=".,") -> Chart:
+    """The indicator's figures and the dashed goal line from `start` (year, value) to `target`
+    (a TrendPoint). Figures before `baseline_year` are drawn muted: they are history, never the
+    line's start. `number` formats axis values in the reader's language; `separators` is
+    plotly's (decimal mark, thousands mark) for the same language."""
+    years = [p.year for p in points]
+    if target is not None:
+        years.append(target.year)
+    if baseline_year is not None:
+        years.append(baseline_year)
     y0, y1 = min(years), max(years)
-    top_value = max([p[1] for p in points] + [baseline[1]]) * 1.15 or 1
-    left, width, height, top, plot_h = 52, 600, 230, 18, 170
-    plot_w = width - left - 30
+    ticks = nice_ticks(max([p.value for p in points] + [start[1] if start else 0]) * 1.08)
+    top_value = ticks[-1]
+    left, width, top, plot_h = 52, 600, 22, 170
+    plot_w = width - left - 40
+    height = top + plot_h + 58
 
     def x(year):
         return left + (year - y0) / max(y1 - y0, 1) * plot_w
@@ -152,46 +182,96 @@ def trend_chart(points, baseline, target, *, y_title, goal_label) -> Chart:
         return top + plot_h - value / top_value * plot_h
 
     body = []
-    for k in range(5):
-        value = top_value * k / 4
+    for value in ticks:
         body.append(f'<line x1="{left}" y1="{y(value):.1f}" x2="{left + plot_w}" '
                     f'y2="{y(value):.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 6, y(value) + 3, f"{value:,.0f}", 9, "end", MUTED))
-    tick_years = sorted({y0, y1, *[p[0] for p in points]})
+        body.append(_text(left - 6, y(value) + 3, number(value), 9, "end", MUTED))
+    tick_years = sorted({y0, y1, *[p.year for p in points]})
     for year in tick_years:
         body.append(_text(x(year), top + plot_h + 14, str(year), 9, "middle", MUTED))
-    body.append(
-        f'<line x1="{x(baseline[0]):.1f}" y1="{y(baseline[1]):.1f}" x2="{x(target[0]):.1f}" '
-        f'y2="{y(target[1]):.1f}" stroke="{ACCENT}" stroke-width="2" stroke-dasharray="6 4"/>'
-    )
-    body.append(_text(x(target[0]) - 4, y(target[1]) - 8, f"{target[1]:,.1f}", 10, "end",
-                      ACCENT, "bold"))
+    if baseline_year is not None:
+        bx = x(baseline_year)
+        body.append(f'<line x1="{bx:.1f}" y1="{top}" x2="{bx:.1f}" y2="{top + plot_h}" '
+                    f'stroke="{MUTED}" stroke-dasharray="2 3"/>')
+        body.append(_text(bx + 4, top + 9, baseline_label, 9, fill=MUTED))
+    if start is not None and target is not None:
+        body.append(
+            f'<line x1="{x(start[0]):.1f}" y1="{y(start[1]):.1f}" x2="{x(target.year):.1f}" '
+            f'y2="{y(target.value):.1f}" stroke="{ACCENT}" stroke-width="2" '
+            f'stroke-dasharray="6 4"/>'
+        )
+        body.append(f'<circle cx="{x(target.year):.1f}" cy="{y(target.value):.1f}" r="3.5" '
+                    f'fill="{ACCENT}"/>')
+        body.append(_text(x(target.year) - 6, y(target.value) + 15, target.text, 10, "end",
+                          ACCENT, "bold"))
     if len(points) > 1:
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(a):.1f} {y(b):.1f}"
-                        for i, (a, b) in enumerate(points))
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x(p.year):.1f} {y(p.value):.1f}"
+                        for i, p in enumerate(points))
         body.append(f'<path d="{path}" fill="none" stroke="{BRAND}" stroke-width="2.5"/>')
-    for year, value in points:
-        body.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="4.5" fill="{BRAND}"/>')
-        body.append(_text(x(year) + 7, y(value) - 6, f"{value:,.1f}", 10, weight="bold"))
-    body.append(_text(left, top - 6, y_title, 9, fill=MUTED))
+    for p in points:
+        color = MUTED if p.before_baseline else BRAND
+        body.append(f'<circle cx="{x(p.year):.1f}" cy="{y(p.value):.1f}" r="4.5" '
+                    f'fill="{color}"/>')
+        anchor, dx = ("end", -7) if x(p.year) > left + plot_w - 60 else ("start", 7)
+        body.append(_text(x(p.year) + dx, y(p.value) - 7, p.text, 10, anchor, color, "bold"))
+    body.append(_text(left, top - 8, y_title, 9, fill=MUTED))
+    legend_y = top + plot_h + 38
+    body.append(f'<line x1="{left}" y1="{legend_y - 4}" x2="{left + 22}" y2="{legend_y - 4}" '
+                f'stroke="{BRAND}" stroke-width="2.5"/>')
+    body.append(_text(left + 28, legend_y, y_title, 9.5))
+    goal_lines = _lines(goal_label, 70)
+    gx = left + 40 + min(len(y_title), 40) * 5.6
+    body.append(f'<line x1="{gx:.1f}" y1="{legend_y - 4}" x2="{gx + 22:.1f}" '
+                f'y2="{legend_y - 4}" stroke="{ACCENT}" stroke-width="2" '
+                f'stroke-dasharray="6 4"/>')
+    for i, line in enumerate(goal_lines):
+        body.append(_text(gx + 28, legend_y + i * 12, line, 9.5))
+    data = [
+        {"type": "scatter", "mode": "lines+markers+text", "name": escape(y_title),
+         "x": [p.year for p in points], "y": [p.value for p in points],
+         "text": [escape(p.text) for p in points], "textposition": "top right", "cliponaxis": False,
+         "textfont": {"color": [MUTED if p.before_baseline else BRAND for p in points]},
+         "hovertemplate": "%{x}: %{text}<extra></extra>",
+         "line": {"color": BRAND, "width": 3},
+         "marker": {"size": 9, "color": [MUTED if p.before_baseline else BRAND
+                                         for p in points]}},
+    ]
+    if start is not None and target is not None:
+        data.append(
+            {"type": "scatter", "mode": "lines+markers+text", "name": escape(goal_label),
+             "x": [start[0], target.year], "y": [start[1], target.value],
+             "text": ["", escape(target.text)], "textposition": "top left", "cliponaxis": False,
+             "textfont": {"color": ACCENT},
+             "customdata": [escape(start[2]), escape(target.text)],
+             "hovertemplate": "%{x}: %{customdata}<extra></extra>",
+             "marker": {"size": [0, 7], "color": ACCENT},
+             "line": {"color": ACCENT, "width": 2, "dash": "dash"}}
+        )
+    shapes, annotations = [], []
+    if baseline_year is not None:
+        shapes.append({"type": "line", "x0": baseline_year, "x1": baseline_year, "y0": 0,
+                       "y1": 1, "yref": "paper", "line": {"color": MUTED, "dash": "dot",
+                                                           "width": 1}})
+        annotations.append({"x": baseline_year, "y": 1, "yref": "paper", "xanchor": "left",
+                            "yanchor": "top", "showarrow": False, "text": escape(baseline_label),
+                            "font": {"size": 11, "color": MUTED}})
     plotly = {
-        "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": y_title,
-             "x": [p[0] for p in points], "y": [p[1] for p in points],
-             "line": {"color": BRAND, "width": 3}, "marker": {"size": 9}},
-            {"type": "scatter", "mode": "lines", "name": escape(goal_label),
-             "x": [baseline[0], target[0]], "y": [baseline[1], target[1]],
-             "line": {"color": ACCENT, "width": 2, "dash": "dash"}},
-        ],
+        "data": data,
         "layout": _layout(
-            height=300, margin={"l": 60, "r": 20, "t": 20, "b": 40},
+            height=320, margin={"l": 60, "r": 20, "t": 20, "b": 40},
+            separators=separators,
             legend={"orientation": "h", "x": 0, "y": -0.2},
-            xaxis={"dtick": 1 if y1 - y0 <= 12 else 5, "gridcolor": GRID, "fixedrange": True},
-            yaxis={"rangemode": "tozero", "gridcolor": GRID, "title": {"text": y_title},
-                   "fixedrange": True},
+            shapes=shapes, annotations=annotations,
+            xaxis={"dtick": 1 if y1 - y0 <= 12 else 5, "tickformat": "d", "gridcolor": GRID,
+                   "fixedrange": True, "range": [y0 - 0.5, y1 + 0.5]},
+            yaxis={"range": [0, top_value], "tickvals": ticks,
+                   "ticktext": [number(t) for t in ticks], "gridcolor": GRID,
+                   "title": {"text": escape(y_title)}, "fixedrange": True},
         ),
     }
-    return Chart(svg=_svg(width, height, body, y_title), plotly=plotly, description=y_title)
+    description = f"{y_title}; {goal_label}"
+    return Chart(svg=_svg(width, height, body, description), plotly=plotly,
+                 description=description)
 
 
 def heatmap_chart(rows, columns, matrix, *, x_names, title) -> Chart:

@@ -9,13 +9,14 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from cities.figures import Figure, format_number, plotly_separators
+from cities.goals import Goal, GoalLine, goal_for_city, goal_line
 from cities.models import City, InstitutionalLocation, ViolenceIndicator
 from criteria.models import (
     LEVEL_NAMES,
@@ -30,10 +31,6 @@ from criteria.models import (
 from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
-#: The Peace in Our Cities goal every member city measures itself against.
-GOAL_YEAR = 2030
-GOAL_REDUCTION = Decimal("0.5")
-GOAL_SOURCE = "PiOC 2024, Introduction; PiOC Two-Year Review"
 WEAKEST_COUNT = 3
 SAFE_LINK_SCHEMES = ("http://", "https://")
 
@@ -113,22 +110,28 @@ class WeakCriterion:
 
 
 @dataclass
-class OutcomePoint:
-    year: int
-    value: Decimal
-    qualifier: str
-    source: str
-
-
-@dataclass
 class OutcomeTrend:
+    """One city's chosen indicator against its network's goal (`cities.goals`)."""
+
+    kind: str
     kind_label: str
     area: str
-    points: list[OutcomePoint]
-    baseline: OutcomePoint
-    target_value: Decimal
-    target_year: int
+    points: list[Figure]
+    goal: Goal | None
+    line: GoalLine | None
+    status: str  # a GoalStatus code ("" without a goal)
+    status_label: str
+    latest: Figure | None  # the figure the status reads
+    line_at_latest: Figure | None  # where the goal line stands in the latest figure's year
     chart: charts.Chart
+
+    @property
+    def start(self) -> Figure | None:
+        return self.line.start if self.line else None
+
+    @property
+    def target(self) -> Figure | None:
+        return self.line.target if self.line else None
 
 
 @dataclass
@@ -310,55 +313,87 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
 
 
 def _outcome(assessment) -> OutcomeTrend | None:
-    """Homicide (or violent-death) rate, else count, against halving it by 2030."""
+    """Homicide (or violent-death) rate, else count, against the city's network goal."""
     indicators = list(
         ViolenceIndicator.objects.filter(
-            city_id=assessment.city_id,
-            kind__in=[
-                ViolenceIndicator.Kind.HOMICIDE_RATE,
-                ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
-                ViolenceIndicator.Kind.HOMICIDES,
-            ],
+            city_id=assessment.city_id, kind__in=TREND_KINDS,
         ).order_by("year")
     )
-    return outcome_trend(indicators)
+    return outcome_trend(indicators, goal_for_city(assessment.city_id))
 
 
-def outcome_trend(indicators) -> OutcomeTrend | None:
-    """The trend of one city's `indicators` (ordered by year) against the 2030 goal."""
-    for kind in (
-        ViolenceIndicator.Kind.HOMICIDE_RATE,
-        ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
-        ViolenceIndicator.Kind.HOMICIDES,
-    ):
-        chosen = [i for i in indicators if i.kind == kind]
+#: The indicator a trend charts: the first kind the city has a figure of.
+TREND_KINDS = [
+    ViolenceIndicator.Kind.HOMICIDE_RATE,
+    ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
+    ViolenceIndicator.Kind.HOMICIDES,
+]
+
+
+def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
+    """The trend of one city's `indicators` against `goal`, in the active language.
+
+    The goal line follows `cities.goals.goal_line`: from the baseline year's figure, else the
+    first later one, never an earlier one.
+    """
+    for kind in TREND_KINDS:
+        chosen = sorted((i for i in indicators if i.kind == kind), key=lambda i: i.year)
         if chosen:
             break
     else:
         return None
-    points = [
-        OutcomePoint(i.year, i.value, str(i.get_qualifier_display()) if i.qualifier != "exact"
-                     else "", i.source)
-        for i in chosen
-    ]
-    baseline = points[0]
-    target = (baseline.value * GOAL_REDUCTION).quantize(Decimal("0.1"))
+    points = [Figure.of(i) for i in chosen]
+    line = goal_line(goal, points) if goal else None
+    status = line.status(points) if line else None
+    later = [p for p in points if line and line.start and p.year > line.start.year]
     kind_label = str(ViolenceIndicator.Kind(kind).label)
+    start, target = (line.start, line.target) if line else (None, None)
     return OutcomeTrend(
+        kind=kind,
         kind_label=kind_label,
         area=chosen[0].area,
         points=points,
-        baseline=baseline,
-        target_value=target,
-        target_year=GOAL_YEAR,
+        goal=goal,
+        line=line,
+        status=status or "",
+        status_label=str(status.label) if status else "",
+        latest=later[-1] if later else None,
+        line_at_latest=line.figure_at(later[-1].year) if later else None,
         chart=charts.trend_chart(
-            [(p.year, float(p.value)) for p in points],
-            (baseline.year, float(baseline.value)),
-            (GOAL_YEAR, float(target)),
+            [charts.TrendPoint(p.year, float(p.value), p.text,
+                               bool(goal) and p.year < goal.baseline_year) for p in points],
+            start=(start.year, float(start.value), start.text) if start else None,
+            target=charts.TrendPoint(target.year, float(target.value),
+                                     str(_("goal: %(figure)s") % {"figure": target.text}))
+            if target else None,
+            baseline_year=goal.baseline_year if goal else None,
+            baseline_label=str(_("%(year)s: goal set") % {"year": goal.baseline_year})
+            if goal else "",
             y_title=kind_label,
-            goal_label=str(_("Goal: half the baseline by 2030")),
+            goal_label=_goal_label(line),
+            number=format_number,
+            separators=plotly_separators(),
         ),
     )
+
+
+def _goal_label(line: GoalLine | None) -> str:
+    """The goal line's legend: what it is and, when it does not start in the baseline year,
+    where it starts and why."""
+    if line is None:
+        return str(_("No network goal recorded"))
+    goal = line.goal
+    values = {"pct": goal.reduction_percent, "base": goal.baseline_year,
+              "target": goal.target_year, "network": goal.network}
+    if line.start is None:
+        return str(_("No %(base)s figure or later: no goal line (%(network)s goal: "
+                     "%(pct)s %% less by %(target)s)") % values)
+    if line.starts_at_baseline:
+        return str(_("%(network)s goal: %(pct)s %% below the %(base)s figure by %(target)s")
+                   % values)
+    return str(_("%(network)s goal, %(pct)s %% less by %(target)s: no %(base)s figure, line "
+                 "drawn from %(start)s, the first figure after %(base)s")
+               % {**values, "start": line.start.year})
 
 
 def _in_reader_language(assessment, notes):
