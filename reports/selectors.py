@@ -12,10 +12,10 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
-from cities.figures import Figure, format_number, plotly_separators
+from cities.figures import Figure
 from cities.goals import Goal, GoalLine, goal_for_city, goal_line
 from cities.models import City, InstitutionalLocation, ViolenceIndicator
 from criteria.models import (
@@ -371,8 +371,6 @@ def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
             if goal else "",
             y_title=kind_label,
             goal_label=_goal_label(line),
-            number=format_number,
-            separators=plotly_separators(),
         ),
     )
 
@@ -516,6 +514,9 @@ class HeatRow:
     city: str
     status: str
     levels: list[int | None]
+    # The office did not give these levels itself: the assessment's note on levels says how
+    # they were set (the Part 4 charts: OVP Assess's reading of the report).
+    not_self_given: bool = False
 
 
 @dataclass
@@ -531,6 +532,15 @@ class NetworkBrief:
     heatmap: charts.Chart
     distribution_chart: charts.Chart
     includes_unpublished: bool
+
+    @property
+    def not_self_given(self) -> list[HeatRow]:
+        return [s for s in self.subjects if s.not_self_given]
+
+    @property
+    def not_self_given_names(self) -> str:
+        """"A, B and C" in the active language (read when the template renders)."""
+        return str(get_text_list([s.subject for s in self.not_self_given], _("and")))
 
 
 def build_network_brief(assessments, *, round) -> NetworkBrief:
@@ -555,7 +565,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
         levels = {r.criterion.number: r for r in a.responses.all()}
         row = [levels[n].level if n in levels else None for n in numbers]
         subjects.append(HeatRow(a.pk, str(a.subject), a.city.name,
-                                str(a.get_status_display()), row))
+                                str(a.get_status_display()), row,
+                                not_self_given=bool(a.level_note.strip())))
         matrix.append(row)
         for n, r in levels.items():
             if r.level is not None and n in distribution:
@@ -582,7 +593,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
         gaps=[g for g in gaps if g.low_count][:5],
         standouts=standouts,
         heatmap=charts.heatmap_chart(
-            [s.subject for s in subjects], [str(n) for n in numbers], matrix,
+            [f"{s.subject} *" if s.not_self_given else s.subject for s in subjects],
+            [str(n) for n in numbers], matrix,
             x_names=labels, title=str(_("Level")),
         ),
         distribution_chart=charts.distribution_chart(
