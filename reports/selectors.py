@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
-from cities.figures import Figure
+from cities.figures import Figure, format_number
 from cities.goals import Goal, GoalLine, goal_for_city, goal_line
 from cities.models import City, InstitutionalLocation, ViolenceIndicator
 from criteria.models import (
@@ -190,12 +190,13 @@ def _profile_facts(assessment) -> list[Fact]:
         return [Fact(str(_("Profile")), "")]
     budget = ""
     if profile.budget_amount is not None:
-        budget = f"{profile.budget_amount:,.0f} {profile.budget_currency}".strip()
+        budget = f"{format_number(profile.budget_amount, max_decimals=0)} "\
+                 f"{profile.budget_currency}".strip()
         if profile.budget_year:
             budget += f" ({profile.budget_year})"
     funding = "; ".join(
         f"{s.name} ({s.get_kind_display()}"
-        + (f", {s.share_percent.normalize():f} %" if s.share_percent is not None else "")
+        + (f", {format_number(s.share_percent)}\u00a0%" if s.share_percent is not None else "")
         + ")"
         for s in profile.funding_sources.all()
     )
@@ -211,7 +212,7 @@ def _profile_facts(assessment) -> list[Fact]:
     unknown = "unknown"
     staffing = []
     if profile.staff_fte is not None:
-        staffing.append(str(_("%(n)s full-time") % {"n": f"{profile.staff_fte.normalize():f}"}))
+        staffing.append(str(_("%(n)s full-time") % {"n": format_number(profile.staff_fte)}))
     if profile.staffing_model != unknown:
         staffing.append(str(profile.get_staffing_model_display()))
     if profile.staff_expertise != unknown:
