@@ -294,14 +294,14 @@ def trend_chart(points, *, start=None, target=None, baseline_year=None, y_title,
     plotly = {
         "data": data,
         "layout": _layout(
-            height=320, margin={"l": 60, "r": 20, "t": 20, "b": 40},
+            height=320, margin={"l": 76, "r": 20, "t": 20, "b": 40},
             legend={"orientation": "h", "x": 0, "y": -0.2},
             shapes=shapes, annotations=annotations,
             xaxis={"dtick": 1 if y1 - y0 <= 12 else 5, "tickformat": "d", "gridcolor": GRID,
                    "fixedrange": True, "range": [y0 - 0.5, y1 + 0.5]},
             yaxis={"range": [0, top_value], "tickvals": ticks,
                    "ticktext": [format_number(t) for t in ticks], "gridcolor": GRID,
-                   "title": {"text": escape(y_title)}, "fixedrange": True},
+                   "title": {"text": _plotly_label(y_title, 26)}, "fixedrange": True},
         ),
     }
     description = f"{y_title}; {goal_label}"
