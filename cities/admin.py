@@ -64,10 +64,22 @@ class NetworkMembershipInline(admin.TabularInline):
 
 @admin.register(Network)
 class NetworkAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "founded_year"]
+    list_display = ["name", "acronym", "founded_year", "goal_reduction_percent",
+                    "goal_baseline_year", "goal_target_year"]
     search_fields = ["name", "acronym"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [NetworkMembershipInline, NetworkRoleInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "acronym", "founded_year", "website", "description",
+                           "source"]}),
+        (_("Goal"), {
+            "description": _("The reduction every member city's figures are measured against. "
+                             "Give the reduction, the baseline year and the target year "
+                             "together, or none of them."),
+            "fields": ["goal", "goal_reduction_percent", "goal_baseline_year",
+                       "goal_target_year", "goal_measure", "goal_source"],
+        }),
+    ]
 
 
 @admin.register(NetworkMembership)

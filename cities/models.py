@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -164,6 +164,12 @@ class PasswordResetRequest(models.Model):
         return f"{self.address} {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+class NetworkQuerySet(models.QuerySet):
+    def with_goal(self):
+        """Networks that record a measurable goal (reduction, baseline and target year)."""
+        return self.filter(goal_reduction_percent__isnull=False)
+
+
 class Network(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -173,19 +179,85 @@ class Network(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     goal = models.TextField(_("goal"), blank=True)
+    # The goal as data, so every chart and status measures a city the same way (cities/goals.py):
+    # reduce what `goal_measure` names by `goal_reduction_percent` from its level in
+    # `goal_baseline_year` by `goal_target_year`. All three numbers or none.
+    goal_reduction_percent = models.PositiveSmallIntegerField(
+        _("goal: reduction (%)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("e.g. 50 for halving."),
+    )
+    goal_baseline_year = models.PositiveSmallIntegerField(
+        _("goal: baseline year"), null=True, blank=True, validators=[MinValueValidator(1900)],
+        help_text=_("The year the reduction is measured from. Figures from before it never "
+                    "serve as the starting point."),
+    )
+    goal_target_year = models.PositiveSmallIntegerField(
+        _("goal: target year"), null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
+    goal_measure = models.TextField(
+        _("goal: what it measures"), blank=True,
+        help_text=_("What the goal reduces, in the source's terms, and how a city's figures "
+                    "stand for it."),
+    )
+    goal_source = models.TextField(_("goal: source"), blank=True)
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
     cities = models.ManyToManyField(
         "City", through="NetworkMembership", related_name="networks", verbose_name=_("cities")
     )
 
+    objects = NetworkQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("network")
         verbose_name_plural = _("networks")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(goal_reduction_percent__isnull=True, goal_baseline_year__isnull=True,
+                      goal_target_year__isnull=True)
+                    | Q(goal_reduction_percent__isnull=False, goal_baseline_year__isnull=False,
+                        goal_target_year__isnull=False)
+                ),
+                name="network_goal_all_or_none",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_reduction_percent__isnull=True)
+                | Q(goal_reduction_percent__gte=1, goal_reduction_percent__lte=100),
+                name="network_goal_reduction_1_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(goal_baseline_year__isnull=True)
+                | Q(goal_target_year__gt=models.F("goal_baseline_year")),
+                name="network_goal_target_after_baseline",
+            ),
+        ]
 
     def __str__(self):
         return self.acronym or self.name
+
+    def clean(self):
+        super().clean()
+        numbers = {
+            "goal_reduction_percent": self.goal_reduction_percent,
+            "goal_baseline_year": self.goal_baseline_year,
+            "goal_target_year": self.goal_target_year,
+        }
+        given = {k for k, v in numbers.items() if v is not None}
+        if given and len(given) < len(numbers):
+            raise ValidationError({
+                k: _("Give the reduction, the baseline year and the target year together, "
+                     "or none of them.") for k in numbers.keys() - given
+            })
+        if given and self.goal_target_year <= self.goal_baseline_year:
+            raise ValidationError({"goal_target_year": _("The target year must come after the "
+                                                         "baseline year.")})
+
+    @property
+    def has_goal(self):
+        return self.goal_reduction_percent is not None
 
 
 class CityQuerySet(models.QuerySet):

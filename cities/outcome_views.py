@@ -1,4 +1,5 @@
-"""Outcomes: violence indicators per city and year against the network's 2030 goal.
+"""Outcomes: violence indicators per city and year against the network's goal
+(`cities.goals`: the line starts in the goal's baseline year, never before).
 
 Anyone may read the figures (they come from public sources); the secretariat of a city's
 network enters them one by one or imports a CSV. An import is all or nothing: every row is
@@ -21,9 +22,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reports import tabular
-from reports.selectors import GOAL_REDUCTION, GOAL_YEAR, outcome_trend
+from reports.selectors import outcome_trend
 
-from .models import City, NetworkRole, ViolenceIndicator
+from .goals import GoalBook, goal_for_city
+from .models import City, Network, NetworkRole, ViolenceIndicator
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_COLUMNS = ["city", "year", "kind", "label", "value", "qualifier", "area", "source"]
@@ -150,11 +152,13 @@ def outcome_list(request):
                                    queryset=ViolenceIndicator.objects.order_by("kind", "year")))
         .order_by("name")
     )
-    cards = [(city, outcome_trend(list(city.indicators.all()))) for city in cities]
+    book = GoalBook()
+    cards = [(city, outcome_trend(list(city.indicators.all()), book.for_city(city.pk)))
+             for city in cities]
     return render(request, "cities/outcome_list.html", {
-        "cards": cards, "goal_year": GOAL_YEAR, "goal_percent": int(GOAL_REDUCTION * 100),
+        "cards": cards, "goal_networks": Network.objects.with_goal(),
         "can_enter": secretariat_cities(request.user).exists(),
-        "title": _("Outcomes against the 2030 goal"),
+        "title": _("Outcomes against the network goal"),
     })
 
 
@@ -167,7 +171,7 @@ def outcome_city(request, slug):
     indicators = list(city.indicators.all())
     return render(request, "cities/outcome_city.html", {
         "city": city, "indicators": indicators,
-        "trend": outcome_trend(sorted(indicators, key=lambda i: i.year)),
+        "trend": outcome_trend(indicators, goal_for_city(city.pk)),
         "can_enter": secretariat_cities(request.user).filter(pk=city.pk).exists(),
         "title": _("Outcomes: %(city)s") % {"city": city.name},
     })

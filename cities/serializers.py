@@ -11,7 +11,8 @@ class NetworkSerializer(serializers.ModelSerializer):
     class Meta:
         model = Network
         fields = ["id", "slug", "name", "acronym", "founded_year", "description", "goal",
-                  "website", "source", "cities"]
+                  "goal_reduction_percent", "goal_baseline_year", "goal_target_year",
+                  "goal_measure", "goal_source", "website", "source", "cities"]
 
 
 class CitySerializer(serializers.ModelSerializer):

@@ -253,7 +253,8 @@ def load_network(report, data):
         networks[item["slug"]] = sync(
             report, Network, {"slug": item["slug"]},
             _fields(item, ("name", "acronym", "founded_year", "description", "goal",
-                           "website", "source")),
+                           "goal_reduction_percent", "goal_baseline_year", "goal_target_year",
+                           "goal_measure", "goal_source", "website", "source")),
             where=f"network {item['slug']}",
         )
     for item in data["cities"]:

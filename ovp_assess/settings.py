@@ -169,6 +169,9 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Dates and numbers follow the reader's language (`|date:"DATE_FORMAT"`); only English needs
+# an override (ovp_assess/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["ovp_assess.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

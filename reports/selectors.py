@@ -9,13 +9,14 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cities.figures import Figure, format_number
+from cities.goals import Goal, GoalLine, goal_for_city, goal_line
 from cities.models import City, InstitutionalLocation, ViolenceIndicator
 from criteria.models import (
     LEVEL_NAMES,
@@ -30,10 +31,6 @@ from criteria.models import (
 from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
-#: The Peace in Our Cities goal every member city measures itself against.
-GOAL_YEAR = 2030
-GOAL_REDUCTION = Decimal("0.5")
-GOAL_SOURCE = "PiOC 2024, Introduction; PiOC Two-Year Review"
 WEAKEST_COUNT = 3
 SAFE_LINK_SCHEMES = ("http://", "https://")
 
@@ -113,22 +110,28 @@ class WeakCriterion:
 
 
 @dataclass
-class OutcomePoint:
-    year: int
-    value: Decimal
-    qualifier: str
-    source: str
-
-
-@dataclass
 class OutcomeTrend:
+    """One city's chosen indicator against its network's goal (`cities.goals`)."""
+
+    kind: str
     kind_label: str
     area: str
-    points: list[OutcomePoint]
-    baseline: OutcomePoint
-    target_value: Decimal
-    target_year: int
+    points: list[Figure]
+    goal: Goal | None
+    line: GoalLine | None
+    status: str  # a GoalStatus code ("" without a goal)
+    status_label: str
+    latest: Figure | None  # the figure the status reads
+    line_at_latest: Figure | None  # where the goal line stands in the latest figure's year
     chart: charts.Chart
+
+    @property
+    def start(self) -> Figure | None:
+        return self.line.start if self.line else None
+
+    @property
+    def target(self) -> Figure | None:
+        return self.line.target if self.line else None
 
 
 @dataclass
@@ -187,12 +190,13 @@ def _profile_facts(assessment) -> list[Fact]:
         return [Fact(str(_("Profile")), "")]
     budget = ""
     if profile.budget_amount is not None:
-        budget = f"{profile.budget_amount:,.0f} {profile.budget_currency}".strip()
+        budget = f"{format_number(profile.budget_amount, max_decimals=0)} "\
+                 f"{profile.budget_currency}".strip()
         if profile.budget_year:
             budget += f" ({profile.budget_year})"
     funding = "; ".join(
         f"{s.name} ({s.get_kind_display()}"
-        + (f", {s.share_percent.normalize():f} %" if s.share_percent is not None else "")
+        + (f", {format_number(s.share_percent)}\u00a0%" if s.share_percent is not None else "")
         + ")"
         for s in profile.funding_sources.all()
     )
@@ -208,7 +212,7 @@ def _profile_facts(assessment) -> list[Fact]:
     unknown = "unknown"
     staffing = []
     if profile.staff_fte is not None:
-        staffing.append(str(_("%(n)s full-time") % {"n": f"{profile.staff_fte.normalize():f}"}))
+        staffing.append(str(_("%(n)s full-time") % {"n": format_number(profile.staff_fte)}))
     if profile.staffing_model != unknown:
         staffing.append(str(profile.get_staffing_model_display()))
     if profile.staff_expertise != unknown:
@@ -310,55 +314,85 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
 
 
 def _outcome(assessment) -> OutcomeTrend | None:
-    """Homicide (or violent-death) rate, else count, against halving it by 2030."""
+    """Homicide (or violent-death) rate, else count, against the city's network goal."""
     indicators = list(
         ViolenceIndicator.objects.filter(
-            city_id=assessment.city_id,
-            kind__in=[
-                ViolenceIndicator.Kind.HOMICIDE_RATE,
-                ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
-                ViolenceIndicator.Kind.HOMICIDES,
-            ],
+            city_id=assessment.city_id, kind__in=TREND_KINDS,
         ).order_by("year")
     )
-    return outcome_trend(indicators)
+    return outcome_trend(indicators, goal_for_city(assessment.city_id))
 
 
-def outcome_trend(indicators) -> OutcomeTrend | None:
-    """The trend of one city's `indicators` (ordered by year) against the 2030 goal."""
-    for kind in (
-        ViolenceIndicator.Kind.HOMICIDE_RATE,
-        ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
-        ViolenceIndicator.Kind.HOMICIDES,
-    ):
-        chosen = [i for i in indicators if i.kind == kind]
+#: The indicator a trend charts: the first kind the city has a figure of.
+TREND_KINDS = [
+    ViolenceIndicator.Kind.HOMICIDE_RATE,
+    ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
+    ViolenceIndicator.Kind.HOMICIDES,
+]
+
+
+def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
+    """The trend of one city's `indicators` against `goal`, in the active language.
+
+    The goal line follows `cities.goals.goal_line`: from the baseline year's figure, else the
+    first later one, never an earlier one.
+    """
+    for kind in TREND_KINDS:
+        chosen = sorted((i for i in indicators if i.kind == kind), key=lambda i: i.year)
         if chosen:
             break
     else:
         return None
-    points = [
-        OutcomePoint(i.year, i.value, str(i.get_qualifier_display()) if i.qualifier != "exact"
-                     else "", i.source)
-        for i in chosen
-    ]
-    baseline = points[0]
-    target = (baseline.value * GOAL_REDUCTION).quantize(Decimal("0.1"))
+    points = [Figure.of(i) for i in chosen]
+    line = goal_line(goal, points) if goal else None
+    status = line.status(points) if line else None
+    later = [p for p in points if line and line.start and p.year > line.start.year]
     kind_label = str(ViolenceIndicator.Kind(kind).label)
+    start, target = (line.start, line.target) if line else (None, None)
     return OutcomeTrend(
+        kind=kind,
         kind_label=kind_label,
         area=chosen[0].area,
         points=points,
-        baseline=baseline,
-        target_value=target,
-        target_year=GOAL_YEAR,
+        goal=goal,
+        line=line,
+        status=status or "",
+        status_label=str(status.label) if status else "",
+        latest=later[-1] if later else None,
+        line_at_latest=line.figure_at(later[-1].year) if later else None,
         chart=charts.trend_chart(
-            [(p.year, float(p.value)) for p in points],
-            (baseline.year, float(baseline.value)),
-            (GOAL_YEAR, float(target)),
+            [charts.TrendPoint(p.year, float(p.value), p.text,
+                               bool(goal) and p.year < goal.baseline_year) for p in points],
+            start=(start.year, float(start.value), start.text) if start else None,
+            target=charts.TrendPoint(target.year, float(target.value),
+                                     str(_("goal: %(figure)s") % {"figure": target.text}))
+            if target else None,
+            baseline_year=goal.baseline_year if goal else None,
+            baseline_label=str(_("%(year)s: goal set") % {"year": goal.baseline_year})
+            if goal else "",
             y_title=kind_label,
-            goal_label=str(_("Goal: half the baseline by 2030")),
+            goal_label=_goal_label(line),
         ),
     )
+
+
+def _goal_label(line: GoalLine | None) -> str:
+    """The goal line's legend: what it is and, when it does not start in the baseline year,
+    where it starts and why."""
+    if line is None:
+        return str(_("No network goal recorded"))
+    goal = line.goal
+    values = {"pct": goal.reduction_percent, "base": goal.baseline_year,
+              "target": goal.target_year, "network": goal.network}
+    if line.start is None:
+        return str(_("No %(base)s figure or later: no goal line (%(network)s goal: "
+                     "%(pct)s %% less by %(target)s)") % values)
+    if line.starts_at_baseline:
+        return str(_("%(network)s goal: %(pct)s %% below the %(base)s figure by %(target)s")
+                   % values)
+    return str(_("%(network)s goal, %(pct)s %% less by %(target)s: no %(base)s figure, line "
+                 "drawn from %(start)s, the first figure after %(base)s")
+               % {**values, "start": line.start.year})
 
 
 def _in_reader_language(assessment, notes):
@@ -481,6 +515,9 @@ class HeatRow:
     city: str
     status: str
     levels: list[int | None]
+    # The office did not give these levels itself: the assessment's note on levels says how
+    # they were set (the Part 4 charts: OVP Assess's reading of the report).
+    not_self_given: bool = False
 
 
 @dataclass
@@ -496,6 +533,15 @@ class NetworkBrief:
     heatmap: charts.Chart
     distribution_chart: charts.Chart
     includes_unpublished: bool
+
+    @property
+    def not_self_given(self) -> list[HeatRow]:
+        return [s for s in self.subjects if s.not_self_given]
+
+    @property
+    def not_self_given_names(self) -> str:
+        """"A, B and C" in the active language (read when the template renders)."""
+        return str(get_text_list([s.subject for s in self.not_self_given], _("and")))
 
 
 def build_network_brief(assessments, *, round) -> NetworkBrief:
@@ -520,7 +566,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
         levels = {r.criterion.number: r for r in a.responses.all()}
         row = [levels[n].level if n in levels else None for n in numbers]
         subjects.append(HeatRow(a.pk, str(a.subject), a.city.name,
-                                str(a.get_status_display()), row))
+                                str(a.get_status_display()), row,
+                                not_self_given=bool(a.level_note.strip())))
         matrix.append(row)
         for n, r in levels.items():
             if r.level is not None and n in distribution:
@@ -547,7 +594,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
         gaps=[g for g in gaps if g.low_count][:5],
         standouts=standouts,
         heatmap=charts.heatmap_chart(
-            [s.subject for s in subjects], [str(n) for n in numbers], matrix,
+            [f"{s.subject} *" if s.not_self_given else s.subject for s in subjects],
+            [str(n) for n in numbers], matrix,
             x_names=labels, title=str(_("Level")),
         ),
         distribution_chart=charts.distribution_chart(
