@@ -329,48 +329,90 @@ sua suas seus tambem um uma uns
 _STEM = 6  # a word's first letters stand in for its stem: budget/budgets, político/political
 
 
+# Words that name the same thing in an office's budget or staff, per language, by stem: a
+# dedicated tax is a budget line ("insulating budgets" is met by a voter-approved tax), and a
+# "legal framework" is met by a law.
+_SAME_AS = {
+    "tax": "budget", "taxes": "budget", "levy": "budget", "levies": "budget",
+    "impues": "presup", "impost": "orcame",
+    "person": "staff", "employ": "staff", "worker": "staff",
+    "laws": "law", "legal": "law", "legisl": "law", "statut": "law", "ley": "law",
+    "leyes": "law", "lei": "law", "leis": "law",
+}
+
+
 def _terms(text: str) -> list[str]:
     """Lower-case, accent-free word stems of `text` without stop words (any of our languages)."""
     folded = unicodedata.normalize("NFKD", text.lower())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return [w[:_STEM] for w in re.findall(r"[a-z]{3,}", folded) if w not in _STOP_WORDS]
+    stems = (w[:_STEM] for w in re.findall(r"[a-z]{3,}", folded) if w not in _STOP_WORDS)
+    return [_SAME_AS.get(stem, stem) for stem in stems]
 
 
-def _practice_terms(practice) -> Counter:
-    """A practice's terms in every language it is written in (so its rank does not depend on
-    the reader's language); the title counts twice, as it names what the practice is."""
-    terms = Counter()
-    for code in ("en", "es", "pt_br"):
+_LANGUAGES = ("en", "es", "pt_br")
+_BM25_K1, _BM25_B = 1.2, 0.75
+
+
+def _practice_versions(practice) -> list[list[str]]:
+    """The practice's terms in each language it is written in: the title twice (it names what
+    the practice is) and the summary, without the words of its office's and city's names (a
+    name says who, not what: "Department" must not match "departmental budgets")."""
+    names = " ".join(
+        filter(None, [practice.city.name, practice.office.name if practice.office else ""])
+    )
+    name_terms = set(_terms(names))
+    versions = []
+    for code in _LANGUAGES:
         title = getattr(practice, f"title_{code}", "") or ""
         summary = getattr(practice, f"summary_{code}", "") or ""
-        terms.update(_terms(title) * 2 + _terms(summary))
-    if not terms:
-        terms.update(_terms(practice.title) * 2 + _terms(practice.summary))
-    return terms
+        terms = [t for t in _terms(title) * 2 + _terms(summary) if t not in name_terms]
+        if terms:
+            versions.append(terms)
+    return versions or [_terms(practice.title) * 2 + _terms(practice.summary)]
 
 
 def rank_practices(wanted: str, practices: list) -> list:
-    """`practices` most relevant to the text `wanted` first (the office's opportunities).
+    """`practices` most relevant to the text `wanted` (the office's opportunities) first.
 
-    Relevance is the overlap of word stems, each weighted by how many times the practice uses
-    it (damped) and by how rare it is among the candidates, so a word every practice of the
-    criterion shares ("funding" under the budget criterion) counts for little. Ties keep the
-    given order (by city and title), so the ranking is deterministic.
+    Each practice is scored by BM25 over the opportunity's word stems, in whichever of its
+    languages matches best (so the order does not depend on the reader's language): a stem
+    counts more when few candidates use it, and a match in a short practice more than in a
+    long one. Then the practices are taken greedily so that the first ones together cover the
+    opportunity: after "budgets" is met by one practice, a practice about "political
+    discretion" goes before a second one about budgets. Ties keep the given order (city,
+    title), so the ranking is deterministic.
     """
     query = set(_terms(wanted))
-    if not query or not practices:
+    if not query or len(practices) < 2:
         return list(practices)
-    bags = [_practice_terms(p) for p in practices]
-    n = len(bags)
-    score = []
-    for bag in bags:
-        total = 0.0
-        for term in query & bag.keys():
-            df = sum(1 for b in bags if term in b)
-            total += math.log(1 + n / df) * (1 + math.log(bag[term]))
-        score.append(total)
-    order = sorted(range(n), key=lambda i: -score[i])  # stable: ties keep the given order
-    return [practices[i] for i in order]
+    versions = [[Counter(v) for v in _practice_versions(p)] for p in practices]
+    n = len(practices)
+    df = Counter(t for bags in versions for t in set().union(*bags) & query)
+    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in df}
+    lengths = [sum(bag.values()) for bags in versions for bag in bags]
+    average = sum(lengths) / len(lengths)
+
+    def per_term(bag):
+        length = sum(bag.values())
+        return {
+            t: idf[t] * bag[t] * (_BM25_K1 + 1)
+            / (bag[t] + _BM25_K1 * (1 - _BM25_B + _BM25_B * length / average))
+            for t in query & bag.keys()
+        }
+
+    matches = [max((per_term(bag) for bag in bags), key=lambda m: sum(m.values()))
+               for bags in versions]
+    remaining, ranked, covered = list(range(n)), [], set()
+    while remaining:
+        best = max(remaining, key=lambda i: (
+            sum(v for t, v in matches[i].items() if t not in covered),
+            sum(matches[i].values()),
+            -i,
+        ))
+        ranked.append(practices[best])
+        covered |= matches[best].keys()
+        remaining.remove(best)
+    return ranked
 
 
 def weakest_rows(rows) -> list:
