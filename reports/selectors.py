@@ -100,6 +100,28 @@ class PeerPractice:
     summary: str
     where: str
     source: str
+    lead: str = ""  # the summary's opening sentences, as the brief prints it
+
+
+#: A practice in a brief is a pointer: its title, place, source and opening sentences (the
+#: good-practice library has the whole text).
+PRACTICE_LEAD_WORDS = 45
+
+
+def lead(text: str, max_words: int = PRACTICE_LEAD_WORDS) -> str:
+    """The whole sentences of `text` that fit in `max_words` words (at least the first one,
+    shortened with "…" if it alone is longer)."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z¿¡\"(])", " ".join(text.split()))
+    kept, count = [], 0
+    for sentence in sentences:
+        words = len(sentence.split())
+        if kept and count + words > max_words:
+            break
+        kept.append(sentence)
+        count += words
+    if count > max_words:
+        return " ".join(" ".join(kept).split()[:max_words]) + "…"
+    return " ".join(kept) + ("…" if len(kept) < len(sentences) else "")
 
 
 @dataclass
@@ -465,7 +487,7 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             PeerPractice(
                 p.title, p.summary,
                 p.office.name + " — " + p.city.name if p.office else p.city.name,
-                p.source_section,
+                p.source_section, lead=lead(p.summary),
             )
             for p in ranked[:per_criterion]
         ]

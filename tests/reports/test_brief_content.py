@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from criteria.models import Assessment, Evidence, GoodPractice
 from reports.selectors import (
