@@ -121,7 +121,7 @@ def lead(text: str, max_words: int = PRACTICE_LEAD_WORDS) -> str:
         count += words
     if count > max_words:
         return " ".join(" ".join(kept).split()[:max_words]) + "…"
-    return " ".join(kept) + ("…" if len(kept) < len(sentences) else "")
+    return " ".join(kept) + (" …" if len(kept) < len(sentences) else "")
 
 
 @dataclass

@@ -199,3 +199,12 @@ def test_appendix_prints_each_source_line_once(part4):
     assert all(escape(item.short_title) in html for item in shared.items)
     refs = [e.ref for e in brief.evidence]
     assert refs == [f"E{i}" for i in range(1, len(refs) + 1)]
+
+
+def test_practice_lead_keeps_whole_sentences_within_the_word_budget():
+    from reports.selectors import lead
+
+    text = "One two three. Four five six seven. Eight nine ten eleven twelve."
+    assert lead(text, max_words=7) == "One two three. Four five six seven. …"
+    assert lead(text, max_words=20) == text
+    assert lead("a " * 60, max_words=5) == "a a a a a…"  # one long sentence is shortened

@@ -202,3 +202,31 @@ def test_network_brief_is_a_tagged_pdf_with_title_and_language(tmp_path):
     assert info["Tagged"] == "yes"
     assert "2023" in info["Title"]
     assert b"/Lang (es)" in _pdf_objects_text(pdf)
+
+
+def test_every_pdf_in_a_batch_export_is_tagged(secretariat, tmp_path):
+    import io
+    import zipfile
+
+    from reports.exports import run_export, start_export
+
+    job = start_export(user=secretariat, round="2023", language="pt-br")
+    run_export(job.pk)
+    job.refresh_from_db()
+    with job.file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    assert len(archive.namelist()) == 5
+    for name in archive.namelist():
+        pdf = archive.read(name)
+        assert _pdfinfo(pdf, tmp_path)["Tagged"] == "yes", name
+        assert b"/Lang (pt-br)" in _pdf_objects_text(pdf), name
+
+
+def test_public_brief_pdf_served_to_a_visitor_is_tagged(client, part4, tmp_path):
+    cali = part4["cali"]
+    assert cali.is_public
+    response = client.get(f"/reports/briefs/{cali.pk}/pdf/?lang=es&paper=letter")
+    assert response.status_code == 200
+    info = _pdfinfo(response.content, tmp_path)
+    assert info["Tagged"] == "yes" and info["Title"].startswith(cali.subject_label or "Cali")
+    assert b"/Lang (es)" in _pdf_objects_text(response.content)
