@@ -39,7 +39,9 @@ def app_render(pk):
 
 
 def weasyprint_alone(document):
-    return HTML(string=document, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf()
+    return HTML(string=document, base_url=BASE_URL, url_fetcher=SafeURLFetcher()).write_pdf(
+        **renderers.PDF_OPTIONS  # the same tagged PDF the app writes
+    )
 
 
 def timed(fn, *args, runs):

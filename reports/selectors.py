@@ -5,7 +5,11 @@ Renderers (HTML, PDF, ZIP) only format these; they never touch the ORM.
 
 from __future__ import annotations
 
+import math
+import os
+import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -32,6 +36,11 @@ from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
+#: About this many good practices in all, shared among the weakest criteria (at least one each):
+#: criteria tied at the weakest level are all shown, each with its most relevant practices.
+PRACTICES_BUDGET = 9
+#: A median over fewer peers than this is not shown: over one peer it is that peer's level.
+MIN_MEDIAN_PEERS = 3
 SAFE_LINK_SCHEMES = ("http://", "https://")
 
 
@@ -71,6 +80,7 @@ class BriefRow:
     opportunities: str
     confidence: str
     median: float | None
+    median_peers: int
     evidence_refs: list[str]
 
 
@@ -87,6 +97,28 @@ class PeerPractice:
     summary: str
     where: str
     source: str
+    lead: str = ""  # the summary's opening sentences, as the brief prints it
+
+
+#: A practice in a brief is a pointer: its title, place, source and opening sentences (the
+#: good-practice library has the whole text).
+PRACTICE_LEAD_WORDS = 45
+
+
+def lead(text: str, max_words: int = PRACTICE_LEAD_WORDS) -> str:
+    """The whole sentences of `text` that fit in `max_words` words (at least the first one,
+    shortened with "…" if it alone is longer)."""
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z¿¡\"(])", " ".join(text.split()))
+    kept, count = [], 0
+    for sentence in sentences:
+        words = len(sentence.split())
+        if kept and count + words > max_words:
+            break
+        kept.append(sentence)
+        count += words
+    if count > max_words:
+        return " ".join(" ".join(kept).split()[:max_words]) + "…"
+    return " ".join(kept) + (" …" if len(kept) < len(sentences) else "")
 
 
 @dataclass
@@ -135,16 +167,36 @@ class OutcomeTrend:
 
 
 @dataclass
+class EvidenceNote:
+    criteria: list[int]
+    text: str
+
+
+@dataclass
 class EvidenceItem:
+    """One cited piece of evidence; the same citation under several criteria is one item."""
+
     ref: str
-    criterion_number: int
+    criteria: list[int]
     kind: str
     title: str
     link: str
     url_text: str
     date: object
     source: str
-    note: str
+    notes: list[EvidenceNote]
+    short_title: str = ""  # the title without its group's shared opening
+
+
+@dataclass
+class EvidenceGroup:
+    """Items citing the same source on the same date: the source line is printed once."""
+
+    source: str
+    date: object
+    shared_title: str
+    items: list[EvidenceItem]
+    keys: list[tuple] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -166,6 +218,7 @@ class OfficeBrief:
     summary: str
     source: str
     level_note: str
+    from_source: bool  # content read from a published source, not given by the office
     generated_at: datetime
     facts: list[Fact]
     rows: list[BriefRow]
@@ -175,7 +228,13 @@ class OfficeBrief:
     weakest: list[WeakCriterion]
     outcome: OutcomeTrend | None
     evidence: list[EvidenceItem]
+    evidence_groups: list[EvidenceGroup]
     filename_stem: str = field(default="")
+    min_median_peers: int = MIN_MEDIAN_PEERS
+
+    @property
+    def shows_median(self) -> bool:
+        return any(r.median is not None for r in self.rows)
 
 
 def _yes_no(value):
@@ -245,17 +304,20 @@ def _profile_facts(assessment) -> list[Fact]:
     ]
 
 
-def network_medians(assessment) -> tuple[dict[int, float], int]:
-    """Median level per criterion over the round's published assessments in the city's networks.
+def network_medians(assessment) -> tuple[dict[int, tuple[float, int]], int]:
+    """Median level per criterion over the round's other published assessments in the city's
+    networks, with the number of peers it is taken over, and the number of peers in all.
 
-    Medians are aggregates, so they may draw on assessments the reader cannot open; a city in
-    no network is compared with every published assessment of the round. One query.
+    Medians are aggregates, so they may draw on assessments the reader cannot open; that is
+    why a criterion with fewer than `MIN_MEDIAN_PEERS` levels gets no median (over one peer it
+    would be that peer's level). The assessment itself is not its own peer. A city in no
+    network is compared with every published assessment of the round. One query.
     """
     network_cities = City.objects.filter(networks__cities__pk=assessment.city_id)
     peers = Assessment.objects.published().filter(
         framework_id=assessment.framework_id, round=assessment.round,
         city__in=network_cities.values("pk"),
-    )
+    ).exclude(pk=assessment.pk)
     rows = CriterionResponse.objects.filter(
         assessment__in=peers, level__isnull=False
     ).values_list("assessment_id", "criterion__number", "level")
@@ -265,27 +327,143 @@ def network_medians(assessment) -> tuple[dict[int, float], int]:
         by_criterion[number].append(level)
         assessments.add(assessment_id)
     return (
-        {number: float(statistics.median(levels)) for number, levels in by_criterion.items()},
+        {
+            number: (float(statistics.median(levels)), len(levels))
+            for number, levels in by_criterion.items()
+            if len(levels) >= MIN_MEDIAN_PEERS
+        },
         len(assessments),
     )
 
 
+# Words that say nothing about what a practice is about, in the three languages we write.
+_STOP_WORDS = frozenset("""
+a about above after again all also an and any are as at be been being between both but by can
+could did do does doing during each few for from further had has have having her here his how
+i if in into is it its itself more most much no nor not of off on once only or other our out
+over own same should so some such than that the their them then there these they this those
+through to too under until up very was we were what when where which while who whom why will
+with would you your more make making made way ways find finding better further using use
+al algo ante como con contra cual cuando de del desde donde durante e el ella ellas ellos en
+entre era es esa ese eso esta este esto hay la las le les lo los mas mi muy no nos o otra otro
+para pero poco por que se sea ser si sin sobre su sus tambien tan te tiene todo tras un una uno
+unos y ya
+ao aos as com da das de do dos e ela elas eles em entre era essa esse esta este eu foi ha isso
+mais mas na nas no nos num numa o os ou para pela pelas pelo pelos por quando que se sem ser seu
+sua suas seus tambem um uma uns
+""".split())
+_STEM = 6  # a word's first letters stand in for its stem: budget/budgets, político/political
+
+
+# Words that name the same thing in an office's budget or staff, per language, by stem: a
+# dedicated tax is a budget line ("insulating budgets" is met by a voter-approved tax), and a
+# "legal framework" is met by a law.
+_SAME_AS = {
+    "tax": "budget", "taxes": "budget", "levy": "budget", "levies": "budget",
+    "impues": "presup", "impost": "orcame",
+    "person": "staff", "employ": "staff", "worker": "staff",
+    "laws": "law", "legal": "law", "legisl": "law", "statut": "law", "ley": "law",
+    "leyes": "law", "lei": "law", "leis": "law",
+}
+
+
+def _terms(text: str) -> list[str]:
+    """Lower-case, accent-free word stems of `text` without stop words (any of our languages)."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    stems = (w[:_STEM] for w in re.findall(r"[a-z]{3,}", folded) if w not in _STOP_WORDS)
+    return [_SAME_AS.get(stem, stem) for stem in stems]
+
+
+_LANGUAGES = ("en", "es", "pt_br")
+_BM25_K1, _BM25_B = 1.2, 0.75
+
+
+def _practice_versions(practice) -> list[list[str]]:
+    """The practice's terms in each language it is written in: the title twice (it names what
+    the practice is) and the summary, without the words of its office's and city's names (a
+    name says who, not what: "Department" must not match "departmental budgets")."""
+    names = " ".join(
+        filter(None, [practice.city.name, practice.office.name if practice.office else ""])
+    )
+    name_terms = set(_terms(names))
+    versions = []
+    for code in _LANGUAGES:
+        title = getattr(practice, f"title_{code}", "") or ""
+        summary = getattr(practice, f"summary_{code}", "") or ""
+        terms = [t for t in _terms(title) * 2 + _terms(summary) if t not in name_terms]
+        if terms:
+            versions.append(terms)
+    return versions or [_terms(practice.title) * 2 + _terms(practice.summary)]
+
+
+def rank_practices(wanted: str, practices: list) -> list:
+    """`practices` most relevant to the text `wanted` (the office's opportunities) first.
+
+    Each practice is scored by BM25 over the opportunity's word stems, in whichever of its
+    languages matches best (so the order does not depend on the reader's language): a stem
+    counts more when few candidates use it, and a match in a short practice more than in a
+    long one. Then the practices are taken greedily so that the first ones together cover the
+    opportunity: after "budgets" is met by one practice, a practice about "political
+    discretion" goes before a second one about budgets. Ties keep the given order (city,
+    title), so the ranking is deterministic.
+    """
+    query = set(_terms(wanted))
+    if not query or len(practices) < 2:
+        return list(practices)
+    versions = [[Counter(v) for v in _practice_versions(p)] for p in practices]
+    n = len(practices)
+    df = Counter(t for bags in versions for t in set().union(*bags) & query)
+    idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in df}
+    lengths = [sum(bag.values()) for bags in versions for bag in bags]
+    average = sum(lengths) / len(lengths)
+
+    def per_term(bag):
+        length = sum(bag.values())
+        return {
+            t: idf[t] * bag[t] * (_BM25_K1 + 1)
+            / (bag[t] + _BM25_K1 * (1 - _BM25_B + _BM25_B * length / average))
+            for t in query & bag.keys()
+        }
+
+    matches = [max((per_term(bag) for bag in bags), key=lambda m: sum(m.values()))
+               for bags in versions]
+    remaining, ranked, covered = list(range(n)), [], set()
+    while remaining:
+        best = max(remaining, key=lambda i: (
+            sum(v for t, v in matches[i].items() if t not in covered),
+            sum(matches[i].values()),
+            -i,
+        ))
+        ranked.append(practices[best])
+        covered |= matches[best].keys()
+        remaining.remove(best)
+    return ranked
+
+
+def weakest_rows(rows) -> list:
+    """The `WEAKEST_COUNT` lowest-scoring rows, and every row tied with the last of them."""
+    scored = sorted((r for r in rows if r.level is not None), key=lambda r: (r.level, r.number))
+    if len(scored) <= WEAKEST_COUNT:
+        return scored
+    cut = scored[WEAKEST_COUNT - 1].level
+    return [r for i, r in enumerate(scored) if i < WEAKEST_COUNT or r.level == cut]
+
+
 def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
-    scored = [r for r in rows if r.level is not None]
-    weakest = sorted(scored, key=lambda r: (r.level, r.number))[:WEAKEST_COUNT]
+    weakest = weakest_rows(rows)
     if not weakest:
         return []
     numbers = [r.number for r in weakest]
     practices = defaultdict(list)
     for p in GoodPractice.objects.filter(
         criterion__framework_id=assessment.framework_id, criterion__number__in=numbers
-    ).select_related("criterion", "city", "office").order_by("criterion__number", "city__name"):
+    ).select_related("criterion", "city", "office").order_by(
+        "criterion__number", "city__name", "title"
+    ):
         if p.city_id == assessment.city_id:
             continue  # peers, not the office itself
-        where = p.office.name + " — " + p.city.name if p.office else p.city.name
-        practices[p.criterion.number].append(
-            PeerPractice(p.title, p.summary, where, p.source_section)
-        )
+        practices[p.criterion.number].append(p)
     peers = defaultdict(list)
     for r in (
         CriterionResponse.objects.filter(
@@ -304,10 +482,24 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
                 strengths=r.current_strengths,
             )
         )
+
+    per_criterion = max(1, PRACTICES_BUDGET // len(weakest))
+
+    def chosen(row):
+        ranked = rank_practices(row.opportunities, practices[row.number])
+        return [
+            PeerPractice(
+                p.title, p.summary,
+                p.office.name + " — " + p.city.name if p.office else p.city.name,
+                p.source_section, lead=lead(p.summary),
+            )
+            for p in ranked[:per_criterion]
+        ]
+
     return [
         WeakCriterion(
             number=r.number, name=r.name, level=r.level, level_name=r.level_name,
-            practices=practices[r.number][:3], peers=peers[r.number][:3],
+            practices=chosen(r), peers=peers[r.number][:3],
         )
         for r in weakest
     ]
@@ -405,6 +597,64 @@ def _in_reader_language(assessment, notes):
     return [replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff) for note in notes]
 
 
+def _shared_opening(titles: list[str]) -> str:
+    """The opening the titles share, up to a ": " (so "Report, Part 4: chart, criterion 1" and
+    "Report, Part 4: prose on criterion 3" share "Report, Part 4"); "" if there is none."""
+    if len(set(titles)) < 2:
+        return ""
+    prefix = os.path.commonprefix(titles)
+    cut = prefix.rfind(": ")
+    return prefix[:cut].strip() if cut > 0 else ""
+
+
+def _evidence_groups(responses):
+    """The appendix: one item per citation (title, link, source, date, kind), listing every
+    criterion it supports, grouped by source and date; refs E1… in the appendix's order.
+
+    Returns the groups and, per criterion number, the keys of the items it cites.
+    """
+    groups: dict[tuple, EvidenceGroup] = {}
+    items: dict[tuple, EvidenceItem] = {}
+    keys_by_criterion = defaultdict(list)
+    for r in responses:
+        number = r.criterion.number
+        for e in r.evidence.all():
+            key = (e.title.strip(), e.url.strip(), e.source.strip(), e.date, e.kind)
+            keys_by_criterion[number].append(key)
+            item = items.get(key)
+            if item is None:
+                item = items[key] = EvidenceItem(
+                    ref="", criteria=[], kind=str(e.get_kind_display()), title=e.title,
+                    link=safe_link(e.url), url_text=e.url, date=e.date, source=e.source,
+                    notes=[],
+                )
+                group = groups.setdefault(
+                    (key[2], e.date), EvidenceGroup(e.source, e.date, "", [], [])
+                )
+                group.items.append(item)
+                group.keys.append(key)
+            if number not in item.criteria:
+                item.criteria.append(number)
+            note = e.note.strip()
+            if note:
+                same = next((n for n in item.notes if n.text == note), None)
+                if same is None:
+                    item.notes.append(EvidenceNote([number], note))
+                elif number not in same.criteria:
+                    same.criteria.append(number)
+    counter = 0
+    for group in groups.values():
+        group.shared_title = _shared_opening([i.title for i in group.items])
+        for item in group.items:
+            counter += 1
+            item.ref = f"E{counter}"
+            item.short_title = (
+                item.title[len(group.shared_title):].lstrip(": ").strip()
+                if group.shared_title else item.title
+            )
+    return list(groups.values()), keys_by_criterion
+
+
 def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
     """The office brief of `assessment` (fetched through `brief_queryset`).
 
@@ -414,19 +664,16 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
     now = now or timezone.now()
     responses = list(assessment.responses.all())
     medians, median_count = network_medians(assessment)
-    rows, evidence = [], []
+    groups, keys_by_criterion = _evidence_groups(responses)
+    evidence = [item for group in groups for item in group.items]
+    ref_of = {key: item.ref for group in groups for key, item in zip(
+        group.keys, group.items, strict=True)}
+    rows = []
     for r in responses:
-        refs = []
-        for e in r.evidence.all():
-            ref = f"E{len(evidence) + 1}"
-            refs.append(ref)
-            evidence.append(EvidenceItem(
-                ref=ref, criterion_number=r.criterion.number, kind=str(e.get_kind_display()),
-                title=e.title, link=safe_link(e.url), url_text=e.url, date=e.date,
-                source=e.source, note=e.note,
-            ))
+        number = r.criterion.number
+        median = medians.get(number)
         rows.append(BriefRow(
-            number=r.criterion.number,
+            number=number,
             label=r.criterion.chart_label or r.criterion.name,
             name=r.criterion.name,
             level=r.level,
@@ -436,8 +683,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             strengths=r.current_strengths,
             opportunities=r.opportunities,
             confidence=str(r.get_confidence_display()) if r.confidence else "",
-            median=medians.get(r.criterion.number),
-            evidence_refs=refs,
+            median=median[0] if median else None,
+            median_peers=median[1] if median else 0,
+            evidence_refs=list(dict.fromkeys(ref_of[k] for k in keys_by_criterion[number])),
         ))
     as_of = (assessment.published_at or now).year
     facts = Facts.from_assessment(assessment, responses, as_of_year=as_of)
@@ -465,6 +713,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         summary=assessment.summary,
         source=assessment.source,
         level_note=assessment.level_note,
+        from_source=bool(assessment.source.strip()),
         generated_at=now,
         facts=_profile_facts(assessment),
         rows=rows,
@@ -475,12 +724,17 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             [r.median for r in rows],
             level_names=[str(LEVEL_NAMES[n]) for n in range(5)],
             mine_label=str(_("This assessment")),
-            median_label=str(_("Network median")),
+            median_label=str(
+                _("Network median")
+                if any(r.median is not None for r in rows)
+                else _("Network median: not enough peers")
+            ),
         ),
         notes=_in_reader_language(assessment, tradeoff_notes(facts)),
         weakest=_weakest(assessment, rows, peers_from),
         outcome=_outcome(assessment),
         evidence=evidence,
+        evidence_groups=groups,
         filename_stem=slugify(f"{assessment.city.name} {assessment.subject}")[:60].strip("-")
         + f"-{slugify(assessment.round)}",
     )
