@@ -197,8 +197,19 @@ class ProfileForm(forms.ModelForm):
             "last_diagnosis_year",
             "diagnosis_cycle_years",
             "buy_in_single_champion",
+            "leadership",
+            "formal_strategy",
+            "overlapping_mandates",
+            "short_term_contracts",
+            "short_term_contract_share",
+            "impact_evaluation",
+            "last_reach_audit_year",
+            "next_transition_year",
+            "next_transition_month",
+            "notes",
         ]
         widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
             "budget_note": forms.Textarea(attrs={"rows": 2}),
             "staff_note": forms.Textarea(attrs={"rows": 2}),
             "focus_population": forms.Textarea(attrs={"rows": 2}),
@@ -215,6 +226,27 @@ class ProfileForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("budget_amount") is not None and not cleaned.get("budget_currency"):
             self.add_error("budget_currency", _("Say which currency the budget is in."))
+        if cleaned.get("next_transition_month") and not cleaned.get("next_transition_year"):
+            self.add_error(
+                "next_transition_year",
+                _("Give the year of the transition as well as its month."),
+            )
+        share, flag = cleaned.get("short_term_contract_share"), cleaned.get("short_term_contracts")
+        if share is not None:
+            if flag is False and share > 0:
+                self.add_error(
+                    "short_term_contract_share",
+                    _("You said no staff are on short-term contracts, but gave a share above "
+                      "0 %. Correct one of the two."),
+                )
+            elif flag is True and share == 0:
+                self.add_error(
+                    "short_term_contract_share",
+                    _("You said some staff are on short-term contracts, but gave a share of "
+                      "0 %. Correct one of the two."),
+                )
+            elif flag is None:
+                cleaned["short_term_contracts"] = share > 0
         return cleaned
 
 
