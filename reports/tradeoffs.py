@@ -726,7 +726,7 @@ RULES: tuple[Rule, ...] = (
         "reach-audit", 4, "Overlooked marginalized groups",
         "PiOC 2024, Part 3, Criterion 4; Part 4, Edmonton's Leadership",
         _("Check whom the office misses"),
-        _("Marginalized and minority groups are often overlooked, sometimes through prejudice, "
+        _("Marginalized and minority groups often go unreached, sometimes through prejudice, "
           "so the report calls for regular audits of reach. REACH finds Indigenous, newcomer "
           "and other disenfranchised communities hard to locate without brokers who share "
           "their language and culture."),

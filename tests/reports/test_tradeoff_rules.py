@@ -230,3 +230,18 @@ def test_a_legally_protected_source_silences_the_budget_note_whatever_the_level(
 
 def test_short_term_contract_share_of_zero_does_not_trigger():
     assert note_for("short-term-contracts", Facts(short_term_contract_share=Decimal(0))) is None
+
+
+def _words(text):
+    return re.findall(r"[a-z0-9$.]+", text.lower().replace("’", "'"))
+
+
+def test_note_texts_are_in_our_own_words():
+    report = _words(_report_text())
+    runs = {tuple(report[i:i + 10]) for i in range(len(report) - 9)}
+    for rule in RULES:
+        for text in (str(rule.title), str(rule.body)):
+            words = _words(text)
+            copied = [" ".join(words[i:i + 10]) for i in range(len(words) - 9)
+                      if tuple(words[i:i + 10]) in runs]
+            assert not copied, (rule.slug, copied)
