@@ -216,6 +216,22 @@ class ProfileForm(forms.ModelForm):
             "mandate_goals": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # Facts added after the form's first version: a post without them (an older page, a
+    # script) keeps them unknown rather than failing.
+    OPTIONAL_CHOICES = ("leadership", "impact_evaluation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL_CHOICES:
+            self.fields[name].required = False
+
+    def clean_leadership(self):
+        return self.cleaned_data.get("leadership") or OfficeProfile.Leadership.UNKNOWN
+
+    def clean_impact_evaluation(self):
+        return (self.cleaned_data.get("impact_evaluation")
+                or OfficeProfile.ImpactEvaluation.UNKNOWN)
+
     def clean_budget_currency(self):
         value = (self.cleaned_data.get("budget_currency") or "").strip().upper()
         if value and (len(value) != 3 or not value.isalpha()):
