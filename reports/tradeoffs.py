@@ -326,19 +326,6 @@ def _no_diagnosis(f):
     return None
 
 
-def _stale_diagnosis(f):
-    if None in (f.last_diagnosis_year, f.diagnosis_cycle_years, f.as_of_year):
-        return None
-    age = f.as_of_year - f.last_diagnosis_year
-    if age > f.diagnosis_cycle_years:
-        return [
-            _("Last diagnosis: %(year)s (%(age)s years before %(as_of)s)")
-            % {"year": f.last_diagnosis_year, "age": age, "as_of": f.as_of_year},
-            _("Planned cycle: every %(n)s years") % {"n": f.diagnosis_cycle_years},
-        ]
-    return None
-
-
 def _official_undercount(f):
     if f.has_baseline is False and _at_most(f, 3, 1):
         return [_("Baseline: none"), _level(f, 3)]
@@ -682,16 +669,6 @@ RULES: tuple[Rule, ...] = (
           "plan and fund it from the start, with quantitative and qualitative data, and "
           "publish it as the baseline."),
         _no_diagnosis,
-    ),
-    R(
-        "stale-diagnosis", 3, "Updating too often",
-        "PiOC 2024, Part 3, Criterion 3",
-        _("Diagnosis older than its planned cycle"),
-        _("The report wants diagnoses refreshed as conditions change, yet not so often that "
-          "they exhaust people: a detailed study on a longer cycle (COPREV's runs three years), "
-          "with near-real-time data and short project diagnoses in between. This diagnosis is "
-          "past the cycle the office set itself."),
-        _stale_diagnosis,
     ),
     R(
         "official-undercount", 3, "Official statistics may undercount violence",

@@ -40,9 +40,6 @@ CASES = [
      "Criterion 2 level: 2"),
     ("thin-consultation", Facts(levels={2: 1}), Facts(levels={2: None}), "Criterion 2 level: 1"),
     ("no-diagnosis", Facts(levels={3: 1}), Facts(levels={3: 2}), "Criterion 3 level: 1"),
-    ("stale-diagnosis",
-     Facts(last_diagnosis_year=2018, diagnosis_cycle_years=3, as_of_year=2024),
-     Facts(last_diagnosis_year=2022, diagnosis_cycle_years=3, as_of_year=2024), "2018"),
     ("official-undercount", Facts(has_baseline=False, levels={3: 0}),
      Facts(has_baseline=False, levels={3: 2}), "Baseline: none"),
     ("population-breadth", Facts(levels={4: 0}), Facts(levels={4: 2}), "Criterion 4 level: 0"),
@@ -205,11 +202,15 @@ def test_notes_come_in_criterion_order():
     assert [n.criterion_number for n in notes] == [1, 7, 9]
 
 
-def test_a_yearly_diagnosis_is_not_held_against_the_office():
-    # The report calls Peñalolén's annual diagnostic remarkable (Part 3, Criterion 3).
-    facts = Facts(last_diagnosis_year=2023, diagnosis_cycle_years=1, as_of_year=2023,
+def test_the_diagnosis_cycle_raises_no_tradeoff_note_either_way():
+    # The report calls Peñalolén's annual diagnostic remarkable (Part 3, Criterion 3), so a
+    # yearly cycle is no fault; a diagnosis past its own cycle is a matter for the rubric
+    # (criteria/consistency.py, rule diagnosis-cycle), not one of the report's tradeoffs.
+    yearly = Facts(last_diagnosis_year=2023, diagnosis_cycle_years=1, as_of_year=2023,
+                   levels={3: 4})
+    stale = Facts(last_diagnosis_year=2015, diagnosis_cycle_years=3, as_of_year=2024,
                   levels={3: 4})
-    assert {n.rule for n in tradeoff_notes(facts)} == set()
+    assert tradeoff_notes(yearly) == [] and tradeoff_notes(stale) == []
 
 
 def test_no_diagnosis_note_does_not_fire_on_an_unknown_year_alone():
