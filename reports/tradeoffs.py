@@ -4,7 +4,11 @@ Each rule reads `Facts` (what the office said about itself, and its nine levels)
 applies returns the facts that triggered it, as readable phrases. The note it produces names
 the tradeoff of the PiOC report it rests on and cites the report section, so a reader can check
 the reasoning. Unknown facts (None / "unknown") never trigger a rule: a note must rest on
-something the office actually said.
+something the office actually said. A level the office chose is such a fact; where a rule fires
+on a level, the comment says which words of the rubric descriptor it relies on.
+
+Every one of the report's 49 tradeoffs (fixtures/pioc_framework.json) has a rule here, keyed by
+its English title, or a reason in docs/reports.md why no recorded fact can trigger one.
 """
 
 from __future__ import annotations
@@ -177,7 +181,6 @@ def _known(value):
     return value is not None
 
 
-# --- more phrases ------------------------------------------------------------------------------
 
 
 def _yes_no(label, value):
