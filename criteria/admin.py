@@ -101,7 +101,8 @@ class FundingSourceInline(admin.TabularInline):
 @admin.register(OfficeProfile)
 class OfficeProfileAdmin(SimpleHistoryAdmin):
     list_display = ["assessment", "institutional_location", "staffing_model"]
-    list_filter = ["institutional_location", "staffing_model", "police_control"]
+    list_filter = ["institutional_location", "staffing_model", "police_control", "leadership",
+                   "formal_strategy", "overlapping_mandates", "impact_evaluation"]
     search_fields = ["assessment__office__name", "assessment__city__name"]
     list_select_related = ["assessment__office", "assessment__city"]
     inlines = [FundingSourceInline]

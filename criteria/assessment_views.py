@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from cities import audit
 from cities.models import AuditEvent, Office, OfficeMembership
 
-from . import workflow
+from . import consistency, workflow
 from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, StartAssessmentForm
 from .models import Assessment, CriterionResponse, Evidence, Framework, ReviewComment
 
@@ -137,6 +137,9 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "next": responses[index + 1] if index + 1 < len(responses) else None,
         "can_edit": assessment.can_edit(request.user),
         "draft_key": f"ovp-draft-{response.pk}",
+        "contradictions": consistency.contradictions(
+            assessment, responses, number=criterion.number
+        ),
         "title": f"{criterion.number}. {criterion.name} — {assessment}",
     }
 
@@ -173,8 +176,11 @@ def response_edit(request, pk, number):
     except workflow.WorkflowError as exc:
         raise PermissionDenied(" ".join(str(p) for p in exc.problems)) from None
     if request.htmx:
-        return render(request, "criteria/partials/save_status.html",
-                      {"state": "saved", "response": saved})
+        return render(request, "criteria/partials/save_status.html", {
+            "state": "saved", "response": saved,
+            "contradictions": consistency.contradictions(assessment, number=number),
+            "oob_consistency": True,
+        })
     messages.success(request, _("Criterion %(n)s saved.") % {"n": number})
     if "save_next" in request.POST:
         following = assessment.responses.filter(criterion__number__gt=number).first()

@@ -199,13 +199,40 @@ class ProfileForm(forms.ModelForm):
             "last_diagnosis_year",
             "diagnosis_cycle_years",
             "buy_in_single_champion",
+            "leadership",
+            "formal_strategy",
+            "overlapping_mandates",
+            "short_term_contracts",
+            "short_term_contract_share",
+            "impact_evaluation",
+            "last_reach_audit_year",
+            "next_transition_year",
+            "next_transition_month",
+            "notes",
         ]
         widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
             "budget_note": forms.Textarea(attrs={"rows": 2}),
             "staff_note": forms.Textarea(attrs={"rows": 2}),
             "focus_population": forms.Textarea(attrs={"rows": 2}),
             "mandate_goals": forms.Textarea(attrs={"rows": 3}),
         }
+
+    # Facts added after the form's first version: a post without them (an older page, a
+    # script) keeps them unknown rather than failing.
+    OPTIONAL_CHOICES = ("leadership", "impact_evaluation")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL_CHOICES:
+            self.fields[name].required = False
+
+    def clean_leadership(self):
+        return self.cleaned_data.get("leadership") or OfficeProfile.Leadership.UNKNOWN
+
+    def clean_impact_evaluation(self):
+        return (self.cleaned_data.get("impact_evaluation")
+                or OfficeProfile.ImpactEvaluation.UNKNOWN)
 
     def clean_budget_currency(self):
         value = (self.cleaned_data.get("budget_currency") or "").strip().upper()
@@ -217,6 +244,27 @@ class ProfileForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("budget_amount") is not None and not cleaned.get("budget_currency"):
             self.add_error("budget_currency", _("Say which currency the budget is in."))
+        if cleaned.get("next_transition_month") and not cleaned.get("next_transition_year"):
+            self.add_error(
+                "next_transition_year",
+                _("Give the year of the transition as well as its month."),
+            )
+        share, flag = cleaned.get("short_term_contract_share"), cleaned.get("short_term_contracts")
+        if share is not None:
+            if flag is False and share > 0:
+                self.add_error(
+                    "short_term_contract_share",
+                    _("You said no staff are on short-term contracts, but gave a share above "
+                      "0 %. Correct one of the two."),
+                )
+            elif flag is True and share == 0:
+                self.add_error(
+                    "short_term_contract_share",
+                    _("You said some staff are on short-term contracts, but gave a share of "
+                      "0 %. Correct one of the two."),
+                )
+            elif flag is None:
+                cleaned["short_term_contracts"] = share > 0
         return cleaned
 
 

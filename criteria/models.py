@@ -439,6 +439,17 @@ class Assessment(models.Model):
 class OfficeProfile(models.Model):
     """Facts about the office (or ecosystem) as of one assessment."""
 
+    class Leadership(models.TextChoices):
+        CIVILIAN = "civilian", _("Civilian")
+        POLICE = "police", _("Police or security forces")
+        UNKNOWN = "unknown", _("Not known")
+
+    class ImpactEvaluation(models.TextChoices):
+        DONE = "done", _("Done")
+        PLANNED = "planned", _("Planned")
+        NONE = "none", _("None")
+        UNKNOWN = "unknown", _("Not known")
+
     assessment = models.OneToOneField(
         Assessment, on_delete=models.CASCADE, related_name="profile", verbose_name=_("assessment")
     )
@@ -492,6 +503,51 @@ class OfficeProfile(models.Model):
     buy_in_single_champion = models.BooleanField(
         _("political support rests on one champion"), null=True, blank=True
     )
+    leadership = models.CharField(
+        _("leadership of the office"), max_length=12,
+        choices=Leadership.choices, default=Leadership.UNKNOWN,
+        help_text=_("Who heads the office: civilians, or police or security forces."),
+    )
+    formal_strategy = models.BooleanField(
+        _("formal, signed violence prevention strategy"), null=True, blank=True,
+        help_text=_("A strategy or policy formally adopted (signed decree, ordinance or law)."),
+    )
+    overlapping_mandates = models.BooleanField(
+        _("overlapping mandates between agencies"), null=True, blank=True,
+        help_text=_("Other city agencies hold violence prevention mandates that overlap "
+                    "with this one."),
+    )
+    short_term_contracts = models.BooleanField(
+        _("staff hired on short-term contracts"), null=True, blank=True,
+    )
+    short_term_contract_share = models.DecimalField(
+        _("share of staff on short-term contracts (%)"), max_digits=5, decimal_places=2,
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    impact_evaluation = models.CharField(
+        _("impact evaluation"), max_length=10,
+        choices=ImpactEvaluation.choices, default=ImpactEvaluation.UNKNOWN,
+        help_text=_("An independent evaluation of impact (with a counterfactual) of a "
+                    "program or of the office."),
+    )
+    last_reach_audit_year = models.PositiveSmallIntegerField(
+        _("year of the last audit of reach to marginalized groups"), null=True, blank=True,
+        validators=[MinValueValidator(1900), validate_not_future_year],
+    )
+    next_transition_year = models.PositiveSmallIntegerField(
+        _("year of the next election or political transition"), null=True, blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+        help_text=_("As seen at the time of the assessment; it may since have passed."),
+    )
+    next_transition_month = models.PositiveSmallIntegerField(
+        _("month of the next election or political transition"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 to 12; leave empty if only the year is known."),
+    )
+    notes = models.TextField(
+        _("notes and sources for these facts"), blank=True,
+        help_text=_("Where each fact comes from, and anything a reader should know about it."),
+    )
 
     history = HistoricalRecords()
 
@@ -506,6 +562,17 @@ class OfficeProfile(models.Model):
             models.CheckConstraint(
                 condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0),
                 name="profile_staff_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(short_term_contract_share__isnull=True)
+                | Q(short_term_contract_share__gte=0, short_term_contract_share__lte=100),
+                name="profile_short_term_share_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(next_transition_month__isnull=True)
+                | Q(next_transition_month__gte=1, next_transition_month__lte=12,
+                    next_transition_year__isnull=False),
+                name="profile_transition_month_needs_year",
             ),
         ]
 

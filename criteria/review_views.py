@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from cities.models import City, NetworkRole
 
-from . import workflow
+from . import consistency, workflow
 from .assessment_views import assessment_for
 from .forms import CommentForm, RequestChangesForm
 from .models import Assessment, CriterionResponse, ReviewComment
@@ -54,8 +54,9 @@ def review(request, pk):
     assessment = _reviewable(request.user, pk)
     assessment = (
         Assessment.objects.filter(pk=assessment.pk)
-        .select_related("office", "city", "framework")
+        .select_related("office", "city", "framework", "profile")
         .prefetch_related(
+            "profile__funding_sources",
             Prefetch(
                 "responses",
                 queryset=CriterionResponse.objects.select_related("criterion").prefetch_related(
@@ -67,6 +68,10 @@ def review(request, pk):
         )
         .get()
     )
+    responses = list(assessment.responses.all())
+    found = consistency.contradictions(assessment, responses)
+    for r in responses:
+        r.contradictions = [c for c in found if c.criterion_number == r.criterion.number]
     general = ReviewComment.objects.filter(
         assessment=assessment, response__isnull=True
     ).select_related("author")
@@ -75,6 +80,8 @@ def review(request, pk):
         "criteria/review.html",
         {
             "assessment": assessment,
+            "responses": responses,
+            "contradictions": found,
             "general_comments": general,
             "comment_form": CommentForm(assessment=assessment),
             "changes_form": RequestChangesForm(),

@@ -291,7 +291,10 @@ PROFILE_FIELDS = (
     "budget_year", "budget_note", "staff_fte", "staff_note", "staffing_model",
     "staff_expertise", "prevention_primary", "prevention_secondary", "prevention_tertiary",
     "focus_population", "mandate_goals", "has_baseline", "last_diagnosis_year",
-    "diagnosis_cycle_years", "buy_in_single_champion",
+    "diagnosis_cycle_years", "buy_in_single_champion", "leadership", "formal_strategy",
+    "overlapping_mandates", "short_term_contracts", "short_term_contract_share",
+    "impact_evaluation", "last_reach_audit_year", "next_transition_year",
+    "next_transition_month", "notes",
 )
 
 

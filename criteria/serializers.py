@@ -58,7 +58,11 @@ class ProfileSerializer(serializers.ModelSerializer):
                   "budget_currency", "budget_year", "staff_fte", "staffing_model",
                   "staff_expertise", "prevention_primary", "prevention_secondary",
                   "prevention_tertiary", "focus_population", "mandate_goals", "has_baseline",
-                  "last_diagnosis_year", "diagnosis_cycle_years"]
+                  "last_diagnosis_year", "diagnosis_cycle_years", "buy_in_single_champion",
+                  "leadership", "formal_strategy", "overlapping_mandates",
+                  "short_term_contracts", "short_term_contract_share", "impact_evaluation",
+                  "last_reach_audit_year", "next_transition_year", "next_transition_month",
+                  "notes"]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

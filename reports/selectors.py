@@ -12,10 +12,10 @@ import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -287,6 +287,36 @@ def _profile_facts(assessment) -> list[Fact]:
     def choice(value, display):
         return "" if value == unknown else str(display)
 
+    # The facts added for the tradeoff notes appear only where known, to keep the brief short.
+    extra = []
+    if profile.leadership != unknown:
+        extra.append(Fact(str(_("Leadership")), str(profile.get_leadership_display())))
+    if profile.formal_strategy is not None:
+        extra.append(Fact(str(_("Formal, signed strategy")), _yes_no(profile.formal_strategy)))
+    if profile.overlapping_mandates is not None:
+        extra.append(Fact(str(_("Overlapping mandates between agencies")),
+                          _yes_no(profile.overlapping_mandates)))
+    if profile.short_term_contract_share is not None:
+        extra.append(Fact(str(_("Staff on short-term contracts")),
+                          f"{format_number(profile.short_term_contract_share)}\u00a0%"))
+    elif profile.short_term_contracts is not None:
+        extra.append(Fact(str(_("Staff on short-term contracts")),
+                          _yes_no(profile.short_term_contracts)))
+    if profile.impact_evaluation != unknown:
+        extra.append(Fact(str(_("Impact evaluation")),
+                          str(profile.get_impact_evaluation_display())))
+    if profile.last_reach_audit_year:
+        extra.append(Fact(str(_("Last audit of reach to marginalized groups")),
+                          str(profile.last_reach_audit_year)))
+    if profile.next_transition_year:
+        when = str(profile.next_transition_year)
+        if profile.next_transition_month:
+            when = formats.date_format(
+                date(profile.next_transition_year, profile.next_transition_month, 1),
+                "YEAR_MONTH_FORMAT",
+            )
+        extra.append(Fact(str(_("Next election or political transition")), when))
+
     return [
         Fact(str(_("Institutional location")), choice(
             profile.institutional_location, profile.get_institutional_location_display())),
@@ -301,6 +331,7 @@ def _profile_facts(assessment) -> list[Fact]:
         Fact(str(_("Last diagnosis")), diagnosis),
         Fact(str(_("Baseline")), _yes_no(profile.has_baseline)),
         Fact(str(_("Buy-in rests on one champion")), _yes_no(profile.buy_in_single_champion)),
+        *extra,
     ]
 
 

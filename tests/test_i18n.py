@@ -143,5 +143,5 @@ def test_a_spanish_brief_names_its_tradeoffs_and_labels_in_spanish(client):
         status = translation.gettext("Published")
         median = translation.gettext("Network median")
     assert status in page and median in page
-    assert "Participación amplia frente a parálisis" in page  # a tradeoff title, translated
-    assert "Broad participation versus paralysis" not in page
+    assert "Sostener la participación en el tiempo" in page  # a tradeoff title, translated
+    assert "Sustaining participation over time" not in page

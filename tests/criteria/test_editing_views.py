@@ -237,7 +237,9 @@ def profile_data(**extra):
             "staffing_model": "mixed", "staff_expertise": "both",
             "prevention_primary": "true", "prevention_secondary": "unknown",
             "prevention_tertiary": "unknown", "has_baseline": "unknown",
-            "buy_in_single_champion": "unknown",
+            "buy_in_single_champion": "unknown", "leadership": "unknown",
+            "formal_strategy": "unknown", "overlapping_mandates": "unknown",
+            "short_term_contracts": "unknown", "impact_evaluation": "unknown",
             "funding-TOTAL_FORMS": "2", "funding-INITIAL_FORMS": "0",
             "funding-MIN_NUM_FORMS": "0", "funding-MAX_NUM_FORMS": "1000"}
     data.update(extra)
@@ -270,6 +272,46 @@ def test_profile_saves_with_funding_sources(client, editor_a, palmira_draft):
     assert result.status_code == 302
     profile = Assessment.objects.get(pk=palmira_draft.pk).profile
     assert profile.budget_currency == "COP" and profile.funding_total() == 100
+
+
+def test_profile_saves_the_facts_the_tradeoff_notes_read(client, editor_a, palmira_draft):
+    client.force_login(editor_a)
+    url = reverse("criteria:profile-edit", args=[palmira_draft.pk])
+    result = client.post(url, profile_data(
+        leadership="civilian", formal_strategy="false", overlapping_mandates="true",
+        short_term_contract_share="60", impact_evaluation="planned",
+        last_reach_audit_year="2024", next_transition_year="2027", next_transition_month="10",
+        notes="Strategy: decree 12 of 2020 was never signed."))
+    assert result.status_code == 302
+    profile = Assessment.objects.get(pk=palmira_draft.pk).profile
+    assert profile.leadership == "civilian" and profile.formal_strategy is False
+    assert profile.overlapping_mandates is True and profile.impact_evaluation == "planned"
+    # a share above 0 % says staff are on short-term contracts
+    assert profile.short_term_contracts is True and profile.short_term_contract_share == 60
+    assert (profile.next_transition_year, profile.next_transition_month) == (2027, 10)
+    assert profile.notes.startswith("Strategy:")
+
+
+@pytest.mark.parametrize(("extra", "field", "message"), [
+    ({"next_transition_month": "10"}, "next_transition_year", "Give the year"),
+    ({"next_transition_year": "2027", "next_transition_month": "13"}, "next_transition_month",
+     "less than or equal to 12"),
+    ({"short_term_contracts": "false", "short_term_contract_share": "20"},
+     "short_term_contract_share", "no staff are on short-term contracts"),
+    ({"short_term_contract_share": "120"}, "short_term_contract_share",
+     "less than or equal to 100"),
+    ({"leadership": "mayor"}, "leadership", "Select a valid choice"),
+])
+def test_bad_profile_facts_are_refused_naming_the_field(client, editor_a, palmira_draft, extra,
+                                                        field, message):
+    client.force_login(editor_a)
+    url = reverse("criteria:profile-edit", args=[palmira_draft.pk])
+    result = client.post(url, profile_data(budget_note="Kept as typed", **extra))
+    assert result.status_code == 422
+    body = result.content.decode()
+    assert f'href="#id_{field}"' in body and message in body
+    assert "Kept as typed" in body  # what the editor typed is shown back, not lost
+    assert Assessment.objects.get(pk=palmira_draft.pk).profile.budget_note != "Kept as typed"
 
 
 def test_submitting_an_incomplete_assessment_lists_what_is_missing(client, editor_a,
