@@ -142,6 +142,7 @@ class EvidenceItem:
     date: object
     source: str
     note: str
+    date_precision: str = "day"
 
 
 @dataclass
@@ -389,7 +390,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             evidence.append(EvidenceItem(
                 ref=ref, criterion_number=r.criterion.number, kind=str(e.get_kind_display()),
                 title=e.title, link=safe_link(e.url), url_text=e.url, date=e.date,
-                source=e.source, note=e.note,
+                date_precision=e.date_precision, source=e.source, note=e.note,
             ))
         rows.append(BriefRow(
             number=r.criterion.number,
