@@ -3,6 +3,7 @@
 import datetime
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 
 from .models import DatePrecision
 
@@ -26,4 +27,9 @@ def format_partial_date(value, precision=DatePrecision.DAY):
             value = timezone.localtime(value)
         value = value.date()
     fmt = _FORMAT.get(precision, _FORMAT[DatePrecision.DAY])
-    return formats.date_format(value, fmt, use_l10n=True)
+    shown = formats.date_format(value, fmt, use_l10n=True)
+    if (get_language() or "").lower().startswith("pt"):
+        # Django's pt-BR catalog capitalizes month names ("Janeiro"); Portuguese writes them in
+        # lower case ("janeiro de 2024"). These formats hold only digits, "de" and the month.
+        shown = shown.lower()
+    return shown
