@@ -281,3 +281,13 @@ def test_cali_records_secondary_prevention_with_its_source():
     assert cali.profile.prevention_secondary is True
     sources = cali.responses.get(criterion__number=5).evidence.values_list("source", flat=True)
     assert any("Symposium 2023" in s for s in sources)
+
+
+def test_a_local_name_that_repeats_the_name_is_refused():
+    from django.core.exceptions import ValidationError
+
+    office = Office.objects.get(slug="oakland-dvp")
+    office.local_name = "department of violence prevention "
+    with pytest.raises(ValidationError) as error:
+        office.full_clean()
+    assert "local_name" in error.value.message_dict
