@@ -256,7 +256,7 @@ def test_an_assessment_profile_and_its_office_record_agree():
     for assessment, office in pairs:
         profile = assessment.profile
         for field in ("institutional_location", "prevention_primary", "prevention_secondary",
-                      "prevention_tertiary"):
+                      "prevention_tertiary", "staffing_model", "staff_expertise"):
             assert getattr(profile, field) == getattr(office, field), (office.slug, field)
 
 
