@@ -107,7 +107,7 @@ def test_cali_brief_gets_the_notes_its_facts_call_for(part4):
     cali = brief_queryset().get(pk=part4["cali"].pk)
     brief = build_office_brief(cali, peers_from=cali.__class__.objects.published())
     rules = {n.rule for n in brief.notes}
-    # city department, secondary prevention absent with national police, no baseline,
-    # consultation at level 3
-    assert {"separate-department", "secondary-vs-police", "missing-baseline",
-            "broad-consultation"} <= rules
+    # city department and no baseline; secondary prevention is present (TIOS violence
+    # interruption, Cali's violence interrupters) and consultation reads as level 2
+    assert {"separate-department", "missing-baseline"} <= rules
+    assert not {"secondary-vs-police", "broad-consultation"} & rules
