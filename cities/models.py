@@ -353,7 +353,11 @@ class Office(models.Model):
         City, on_delete=models.PROTECT, related_name="offices", verbose_name=_("city")
     )
     name = models.CharField(_("name"), max_length=255)
-    local_name = models.CharField(_("local or other name"), max_length=255, blank=True)
+    local_name = models.CharField(
+        _("name in the local language"), max_length=255, blank=True,
+        help_text=_("As the office writes it in the city's language, e.g. “Secretaría de Paz y "
+                    "Cultura Ciudadana”; never an English alias. Leave empty if not known."),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFICE)
     institutional_location = models.CharField(
         _("institutional location"),
@@ -421,6 +425,13 @@ class Office(models.Model):
 
     def get_absolute_url(self):
         return reverse("cities:office-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.local_name and self.local_name.strip().casefold() == self.name.strip().casefold():
+            raise ValidationError({"local_name": _(
+                "The name in the local language repeats the name; leave it empty instead."
+            )})
 
     def prevention_approaches(self):
         """The prevention levels the office is known to work at, in order."""

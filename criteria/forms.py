@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Assessment,
     CriterionResponse,
+    DatePrecision,
     Evidence,
     FundingSource,
     Level,
@@ -105,7 +106,8 @@ class ResponseForm(forms.ModelForm):
 class EvidenceForm(forms.ModelForm):
     class Meta:
         model = Evidence
-        fields = ["kind", "title", "url", "file", "date", "source", "note", "strength"]
+        fields = ["kind", "title", "url", "file", "date", "date_precision", "source", "note",
+                  "strength"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "note": forms.Textarea(attrs={"rows": 3}),
@@ -128,6 +130,12 @@ class EvidenceForm(forms.ModelForm):
         # The name a person's file has (kept as original_name), not the stored name's length.
         self.fields["file"].max_length = MAX_NAME_LENGTH
         self.file_kind = None
+        # Optional: a date typed without saying otherwise is an exact day.
+        self.fields["date_precision"].required = False
+        self.fields["date_precision"].initial = DatePrecision.DAY
+
+    def clean_date_precision(self):
+        return self.cleaned_data.get("date_precision") or DatePrecision.DAY
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

@@ -26,6 +26,14 @@ from cities.models import (
 LEVEL_MIN, LEVEL_MAX = 0, 4
 
 
+class DatePrecision(models.TextChoices):
+    """How much of a stored date is known: "January 2024" is stored as 2024-01-01 + month."""
+
+    YEAR = "year", _("Year only")
+    MONTH = "month", _("Month and year")
+    DAY = "day", _("Exact day")
+
+
 class Level(models.IntegerChoices):
     NOT_IN_PLACE = 0, _("0 — Not in place")
     EMERGING = 1, _("1 — Emerging")
@@ -348,6 +356,11 @@ class Assessment(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_precision = models.CharField(
+        _("publication date known to"), max_length=5, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("Year or month when only that much of the publication date is known."),
+    )
 
     history = HistoricalRecords()
     objects = AssessmentQuerySet.as_manager()
@@ -757,6 +770,11 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date known to"), max_length=5, choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_("For a source dated only “January 2024”, choose month: the day is not shown."),
+    )
     source = models.CharField(_("source"), max_length=300, blank=True)
     strength = models.CharField(
         _("strength"), max_length=14, choices=Strength.choices, default=Strength.SELF_REPORTED

@@ -316,6 +316,7 @@ def load_part4(report, data, framework):
                 "source": item.get("source", ""),
                 "level_note": item.get("level_note", ""),
                 "published_at": item.get("published_on"),
+                "published_precision": item.get("published_precision", "day"),
             },
             where=where,
         )
@@ -351,7 +352,8 @@ def load_part4(report, data, framework):
             titles = []
             for ev in resp.get("evidence", []):
                 titles.append(ev["title"])
-                values = _fields(ev, ("kind", "url", "date", "source", "note"))
+                values = _fields(ev, ("kind", "url", "date", "date_precision", "source", "note"),
+                                 defaults={"date_precision": "day"})
                 values["strength"] = Evidence.Strength.DOCUMENTED
                 values["language"] = "en"
                 sync(report, Evidence, {"response": response, "title": ev["title"]}, values,

@@ -79,7 +79,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         fields = ["id", "framework", "framework_version", "scope", "city", "city_slug",
                   "office", "office_slug", "subject", "round", "status", "is_public",
                   "is_synthetic", "summary", "source", "level_note", "submitted_at",
-                  "published_at", "updated_at", "profile"]
+                  "published_at", "published_precision", "updated_at", "profile"]
 
 
 class ResponseSerializer(serializers.ModelSerializer):
@@ -115,7 +115,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         model = Evidence
         fields = ["id", "response", "assessment", "criterion_number", "kind", "title", "url",
                   "file", "has_file", "original_name", "content_type", "size", "download_url",
-                  "date", "source", "note", "strength", "created_at"]
+                  "date", "date_precision", "source", "note", "strength", "created_at"]
         read_only_fields = ["id", "original_name", "content_type", "size", "created_at"]
 
     def get_has_file(self, obj) -> bool:

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from cities import audit
 from cities.models import AuditEvent, NetworkRole, OfficeMembership, User
 
-from .models import Assessment, CriterionResponse, Evidence, OfficeProfile, ReviewComment
+from .models import (
+    Assessment,
+    CriterionResponse,
+    DatePrecision,
+    Evidence,
+    OfficeProfile,
+    ReviewComment,
+)
 
 
 class WorkflowError(Exception):
@@ -322,9 +329,11 @@ def publish_assessment(*, assessment, by, make_public=False):
         raise WorkflowError([_("Only a submitted assessment can be published.")])
     locked.status = Assessment.Status.PUBLISHED
     locked.published_at = timezone.now()
+    locked.published_precision = DatePrecision.DAY
     locked.is_public = make_public
     locked._history_user = by
-    locked.save(update_fields=["status", "published_at", "is_public", "updated_at"])
+    locked.save(update_fields=["status", "published_at", "published_precision", "is_public",
+                               "updated_at"])
     audit.record(AuditEvent.Action.PUBLISHED, target=locked, actor=by,
                  detail="public" if make_public else "")
     _notify(

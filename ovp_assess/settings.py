@@ -275,6 +275,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    # One name for the year/month/day choice shared by evidence and publication dates.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "criteria.models.DatePrecision"},
 }
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

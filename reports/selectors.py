@@ -186,6 +186,7 @@ class EvidenceItem:
     source: str
     notes: list[EvidenceNote]
     short_title: str = ""  # the title without its group's shared opening
+    date_precision: str = "day"
 
 
 @dataclass
@@ -197,6 +198,7 @@ class EvidenceGroup:
     shared_title: str
     items: list[EvidenceItem]
     keys: list[tuple] = field(default_factory=list, repr=False)
+    date_precision: str = "day"
 
 
 @dataclass
@@ -650,17 +652,19 @@ def _evidence_groups(responses):
     for r in responses:
         number = r.criterion.number
         for e in r.evidence.all():
-            key = (e.title.strip(), e.url.strip(), e.source.strip(), e.date, e.kind)
+            key = (e.title.strip(), e.url.strip(), e.source.strip(), e.date, e.date_precision,
+                   e.kind)
             keys_by_criterion[number].append(key)
             item = items.get(key)
             if item is None:
                 item = items[key] = EvidenceItem(
                     ref="", criteria=[], kind=str(e.get_kind_display()), title=e.title,
                     link=safe_link(e.url), url_text=e.url, date=e.date, source=e.source,
-                    notes=[],
+                    notes=[], date_precision=e.date_precision,
                 )
                 group = groups.setdefault(
-                    (key[2], e.date), EvidenceGroup(e.source, e.date, "", [], [])
+                    (key[2], e.date, e.date_precision),
+                    EvidenceGroup(e.source, e.date, "", [], [], e.date_precision),
                 )
                 group.items.append(item)
                 group.keys.append(key)

@@ -1,6 +1,7 @@
 """seed_demo loads what the report says, idempotently, and refuses what it must."""
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -229,3 +230,64 @@ def test_a_half_migrated_database_is_refused_with_nothing_written():
         assert User.objects.count() == users_before
     finally:
         call_command("migrate", verbosity=0)
+
+
+ENGLISH_WORDS = {"of", "for", "and", "the", "office", "secretariat", "department", "directorate",
+                 "unit", "ministry", "council", "service", "prevention", "security"}
+
+
+def test_local_names_are_in_the_local_language_or_empty():
+    named = Office.objects.exclude(local_name="")
+    assert named.exists()
+    for office in named:
+        assert office.local_name.casefold() != office.name.casefold(), office.slug
+        words = set(re.findall(r"[\w']+", office.local_name.casefold()))
+        assert not words & ENGLISH_WORDS, (office.slug, office.local_name)
+    english_speaking = Office.objects.filter(city__country__in=["US", "CA", "GB"])
+    assert not english_speaking.exclude(local_name="").exists()
+
+
+def test_an_assessment_profile_and_its_office_record_agree():
+    """One truth per fact: the Part 4 profile says what the office record says."""
+    pairs = [(Assessment.objects.get(city__slug="edmonton", round="2023"),
+              Office.objects.get(slug="reach-edmonton")),
+             (Assessment.objects.get(city__slug="bristol", round="2023"),
+              Office.objects.get(slug="bristol-coalition"))]
+    for assessment, office in pairs:
+        profile = assessment.profile
+        for field in ("institutional_location", "prevention_primary", "prevention_secondary",
+                      "prevention_tertiary", "staffing_model", "staff_expertise"):
+            assert getattr(profile, field) == getattr(office, field), (office.slug, field)
+
+
+@pytest.mark.parametrize(
+    ("city", "levels"),
+    [
+        ("cali", {1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 2, 8: 2, 9: 2}),
+        ("edmonton", {1: 3, 2: 4, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3}),
+    ],
+)
+def test_part4_levels_follow_the_rubric_and_say_why(city, levels):
+    responses = Assessment.objects.get(city__slug=city, round="2023").responses.select_related(
+        "criterion"
+    )
+    assert {r.criterion.number: r.level for r in responses} == levels
+    for r in responses:
+        assert len(r.level_rationale.split()) >= 15, (city, r.criterion.number)
+
+
+def test_cali_records_secondary_prevention_with_its_source():
+    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    assert cali.profile.prevention_secondary is True
+    sources = cali.responses.get(criterion__number=5).evidence.values_list("source", flat=True)
+    assert any("Symposium 2023" in s for s in sources)
+
+
+def test_a_local_name_that_repeats_the_name_is_refused():
+    from django.core.exceptions import ValidationError
+
+    office = Office.objects.get(slug="oakland-dvp")
+    office.local_name = "department of violence prevention "
+    with pytest.raises(ValidationError) as error:
+        office.full_clean()
+    assert "local_name" in error.value.message_dict
