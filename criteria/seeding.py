@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import translation
 
 from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
+from cities.translation import TRANSLATED as CITIES_TRANSLATED
 from criteria.models import (
     Assessment,
     Criterion,
@@ -29,6 +30,15 @@ from criteria.models import (
     RubricLevel,
     Tradeoff,
 )
+from criteria.seed_translations import (
+    ASSESSMENT_FIELDS,
+    EVIDENCE_FIELDS,
+    FUNDING_FIELDS,
+    RESPONSE_FIELDS,
+    translations_of,
+)
+from criteria.seed_translations import OFFICE_FIELDS as OFFICE_TRANSLATED_FIELDS
+from criteria.seed_translations import PROFILE_FIELDS as PROFILE_TEXT_FIELDS
 from criteria.translation import TRANSLATED
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -40,6 +50,15 @@ TRANSLATION_FILES = {
 }
 NETWORK_FILE = FIXTURES / "pioc_network.json"
 PART4_FILE = FIXTURES / "pioc_part4_assessments.json"
+# Translations of the content we wrote for the network and the Part 4 charts (see
+# criteria/seed_translations.py), keyed by language code as `get_language()` returns it.
+CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+PART4_TRANSLATION_FILES = {
+    code: FIXTURES / f"pioc_part4_assessments.{code}.json" for code in CONTENT_LANGUAGES
+}
+NETWORK_TRANSLATION_FILES = {
+    code: FIXTURES / f"pioc_network.{code}.json" for code in CONTENT_LANGUAGES
+}
 
 
 class SeedError(Exception):
@@ -97,7 +116,7 @@ def _coerce(model, name, value):
 
 def _with_english_columns(model, values):
     """Translated fields are written to their English column too (see criteria/translation.py)."""
-    fields = TRANSLATED.get(model, ())
+    fields = {**TRANSLATED, **CITIES_TRANSLATED}.get(model, ())
     extra = {f"{name}_en": values[name] for name in fields if name in values}
     return {**values, **extra}
 
@@ -247,7 +266,9 @@ def _office(slug, where):
         raise SeedError(f"{where}: no office {slug!r}") from None
 
 
-def load_network(report, data):
+def load_network(report, data, translations=None):
+    """`translations`: {language: {path: entry}} of the offices' translated fields."""
+    translations = translations or {}
     networks = {}
     for item in data["networks"]:
         networks[item["slug"]] = sync(
@@ -270,6 +291,12 @@ def load_network(report, data):
         where = f"office {item.get('slug')}"
         values = _fields(item, OFFICE_FIELDS)
         values["city"] = _city(item["city"], where)
+        for code, entries in translations.items():
+            suffix = code.replace("-", "_")
+            for name in OFFICE_TRANSLATED_FIELDS:
+                entry = entries.get(("office", item["slug"], name))
+                # A missing translation leaves the column empty: the English shows, marked.
+                values[f"{name}_{suffix}"] = entry["text"] if entry else ""
         sync(report, Office, {"slug": item["slug"]}, values, where)
     for item in data.get("indicators", []):
         where = f"indicator {item.get('city')} {item.get('year')} {item.get('kind')}"
@@ -294,10 +321,27 @@ PROFILE_FIELDS = (
 )
 
 
-def load_part4(report, data, framework):
+def _translations(translations, names, *path):
+    """The `content_translations` value of one seeded row: {language: {field: entry}}."""
+    out = {}
+    for code, entries in translations.items():
+        fields = {}
+        for name in names:
+            entry = entries.get((*path, name))
+            if entry is not None:
+                fields[name] = {"text": entry["text"], "source": entry["source_hash"]}
+        if fields:
+            out[code] = fields
+    return out
+
+
+def load_part4(report, data, framework, translations=None):
+    """`translations`: {language: {path: entry}} (see criteria/seed_translations.py)."""
+    translations = translations or {}
     criteria = {c.number: c for c in framework.criteria.all()}
     for item in data["assessments"]:
-        where = f"assessment {item.get('key')}"
+        key = item.get("key")
+        where = f"assessment {key}"
         city = _city(item["city"], where)
         office = _office(item["office"], where) if item.get("office") else None
         lookup = {"framework": framework, "round": item["round"], "city": city, "office": office}
@@ -312,13 +356,16 @@ def load_part4(report, data, framework):
                 "source": item.get("source", ""),
                 "level_note": item.get("level_note", ""),
                 "published_at": item.get("published_on"),
+                "content_translations": _translations(translations, ASSESSMENT_FIELDS, key),
             },
             where=where,
         )
         profile_data = item.get("profile", {})
         profile = sync(
             report, OfficeProfile, {"assessment": assessment},
-            {k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
+            {**{k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
+             "content_translations": _translations(
+                 translations, PROFILE_TEXT_FIELDS, key, "profile")},
             where=f"{where}, profile",
         )
         names = []
@@ -326,7 +373,10 @@ def load_part4(report, data, framework):
             names.append(source["name"])
             sync(
                 report, FundingSource, {"profile": profile, "name": source["name"]},
-                _fields(source, ("kind", "share_percent", "project_based", "legally_protected")),
+                {**_fields(source, ("kind", "share_percent", "project_based",
+                                    "legally_protected")),
+                 "content_translations": _translations(
+                     translations, FUNDING_FIELDS, key, "funding", source["name"])},
                 where=f"{where}, funding {source['name']!r}",
             )
         prune(report, profile.funding_sources.exclude(name__in=names))
@@ -341,7 +391,9 @@ def load_part4(report, data, framework):
                 {"assessment": assessment, "criterion": criteria[resp["criterion"]]},
                 {**_fields(resp, ("level", "level_rationale", "confidence",
                                   "current_strengths", "opportunities")),
-                 "language": "en"},
+                 "language": "en",
+                 "content_translations": _translations(
+                     translations, RESPONSE_FIELDS, key, "criterion", str(resp["criterion"]))},
                 where=rwhere,
             )
             titles = []
@@ -350,6 +402,9 @@ def load_part4(report, data, framework):
                 values = _fields(ev, ("kind", "url", "date", "source", "note"))
                 values["strength"] = Evidence.Strength.DOCUMENTED
                 values["language"] = "en"
+                values["content_translations"] = _translations(
+                    translations, EVIDENCE_FIELDS, key, "criterion", str(resp["criterion"]),
+                    "evidence", ev["title"])
                 sync(report, Evidence, {"response": response, "title": ev["title"]}, values,
                      where=f"{rwhere}, evidence {ev['title']!r}")
             prune(report, response.evidence.exclude(title__in=titles))
@@ -403,14 +458,26 @@ def load_translation(report, framework, data):
                 f"{cwhere}, practice {entry['title_en']!r}")
 
 
+def _companions(files):
+    """{language: {path: entry}} of the translation files that exist."""
+    out = {}
+    for code, path in files.items():
+        if path.exists():
+            data = _read(path)
+            if data.get("language") != code:
+                raise SeedError(f"{path}: \"language\" must be {code!r}")
+            out[code] = translations_of(data)
+    return out
+
+
 def load_all():
     """Load every seed file; returns a SeedReport. Call inside a transaction."""
     report = SeedReport()
     # Seed in English: reading a translated field gives the active language's column.
     with translation.override("en"):
-        load_network(report, _read(NETWORK_FILE))
+        load_network(report, _read(NETWORK_FILE), _companions(NETWORK_TRANSLATION_FILES))
         framework = load_framework(report, _read(FRAMEWORK_FILE))
-        load_part4(report, _read(PART4_FILE), framework)
+        load_part4(report, _read(PART4_FILE), framework, _companions(PART4_TRANSLATION_FILES))
         for path in TRANSLATION_FILES.values():
             if path.exists():
                 load_translation(report, framework, _read(path))

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,8 @@ from criteria.models import (
     GoodPractice,
     Tradeoff,
 )
+from criteria.seed_translations import in_reader_language
+from ovp_assess.citations import translate_citation
 
 from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
@@ -82,6 +84,23 @@ class Fact:
     label: str
     value: str  # "" renders as "not provided"
     note: str = ""
+
+
+def _text(obj, name):
+    """Text we seeded, in the reader's language when translated; user text as typed."""
+    return in_reader_language(obj, name)
+
+
+def office_display_name(office) -> str:
+    """The office's name in the reader's language, with its local name when that differs."""
+    if office is None:
+        return ""
+    name, local = office.name, office.local_name
+    if not local or local.casefold() in name.casefold():
+        return name
+    if name.casefold() in local.casefold():
+        return local  # e.g. "Gabinete de Gestão Integral Municipal (GGIM)"
+    return f"{name} ({local})"
 
 
 @dataclass
@@ -191,7 +210,7 @@ def _profile_facts(assessment) -> list[Fact]:
         if profile.budget_year:
             budget += f" ({profile.budget_year})"
     funding = "; ".join(
-        f"{s.name} ({s.get_kind_display()}"
+        f"{_text(s, 'name')} ({s.get_kind_display()}"
         + (f", {s.share_percent.normalize():f} %" if s.share_percent is not None else "")
         + ")"
         for s in profile.funding_sources.all()
@@ -229,12 +248,12 @@ def _profile_facts(assessment) -> list[Fact]:
             profile.institutional_location, profile.get_institutional_location_display())),
         Fact(str(_("Police answer to")), choice(
             profile.police_control, profile.get_police_control_display())),
-        Fact(str(_("Budget")), budget, profile.budget_note),
+        Fact(str(_("Budget")), budget, _text(profile, "budget_note")),
         Fact(str(_("Funding sources")), funding),
-        Fact(str(_("Staff")), ", ".join(staffing), profile.staff_note),
+        Fact(str(_("Staff")), ", ".join(staffing), _text(profile, "staff_note")),
         Fact(str(_("Prevention approaches")), approaches),
-        Fact(str(_("Focus population")), profile.focus_population),
-        Fact(str(_("Mandate goals")), profile.mandate_goals),
+        Fact(str(_("Focus population")), _text(profile, "focus_population")),
+        Fact(str(_("Mandate goals")), _text(profile, "mandate_goals")),
         Fact(str(_("Last diagnosis")), diagnosis),
         Fact(str(_("Baseline")), _yes_no(profile.has_baseline)),
         Fact(str(_("Buy-in rests on one champion")), _yes_no(profile.buy_in_single_champion)),
@@ -280,7 +299,7 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             continue  # peers, not the office itself
         where = p.office.name + " — " + p.city.name if p.office else p.city.name
         practices[p.criterion.number].append(
-            PeerPractice(p.title, p.summary, where, p.source_section)
+            PeerPractice(p.title, p.summary, where, translate_citation(p.source_section))
         )
     peers = defaultdict(list)
     for r in (
@@ -297,7 +316,7 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             PeerScore(
                 subject=str(r.assessment.subject), city=r.assessment.city.name,
                 round=r.assessment.round, level=r.level, level_name=str(r.level_name),
-                strengths=r.current_strengths,
+                strengths=_text(r, "current_strengths"),
             )
         )
     return [
@@ -338,7 +357,7 @@ def outcome_trend(indicators) -> OutcomeTrend | None:
         return None
     points = [
         OutcomePoint(i.year, i.value, str(i.get_qualifier_display()) if i.qualifier != "exact"
-                     else "", i.source)
+                     else "", translate_citation(i.source))
         for i in chosen
     ]
     baseline = points[0]
@@ -368,7 +387,17 @@ def _in_reader_language(assessment, notes):
             "title_en", "title"
         )
     )
-    return [replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff) for note in notes]
+    return [
+        replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff,
+                section=translate_citation(note.section))
+        for note in notes
+    ]
+
+
+def _english_subject(assessment):
+    """File names stay the same in every language."""
+    with translation.override("en"):
+        return str(assessment.subject)
 
 
 def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
@@ -388,8 +417,8 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             refs.append(ref)
             evidence.append(EvidenceItem(
                 ref=ref, criterion_number=r.criterion.number, kind=str(e.get_kind_display()),
-                title=e.title, link=safe_link(e.url), url_text=e.url, date=e.date,
-                source=e.source, note=e.note,
+                title=_text(e, "title"), link=safe_link(e.url), url_text=e.url, date=e.date,
+                source=translate_citation(e.source), note=_text(e, "note"),
             ))
         rows.append(BriefRow(
             number=r.criterion.number,
@@ -398,9 +427,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             level=r.level,
             level_name=str(r.level_name),
             not_applicable=r.not_applicable,
-            not_applicable_reason=r.not_applicable_reason,
-            strengths=r.current_strengths,
-            opportunities=r.opportunities,
+            not_applicable_reason=_text(r, "not_applicable_reason"),
+            strengths=_text(r, "current_strengths"),
+            opportunities=_text(r, "opportunities"),
             confidence=str(r.get_confidence_display()) if r.confidence else "",
             median=medians.get(r.criterion.number),
             evidence_refs=refs,
@@ -415,11 +444,12 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
     model_label = "" if location == "unknown" else str(InstitutionalLocation(location).label)
     return OfficeBrief(
         assessment_id=assessment.pk,
-        subject=str(assessment.subject),
+        subject=(_text(assessment, "subject_label") if assessment.subject_label
+                 else str(assessment.subject)),
         city=assessment.city.name,
         country=str(assessment.city.country.name),
         scope=str(assessment.get_scope_display()),
-        office_name=office.name if office else "",
+        office_name=office_display_name(office),
         institutional_model=model_label,
         round=assessment.round,
         status=assessment.status,
@@ -428,9 +458,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         is_public=assessment.is_public,
         framework=assessment.framework.name,
         framework_version=assessment.framework.version,
-        summary=assessment.summary,
-        source=assessment.source,
-        level_note=assessment.level_note,
+        summary=_text(assessment, "summary"),
+        source=translate_citation(assessment.source),
+        level_note=_text(assessment, "level_note"),
         generated_at=now,
         facts=_profile_facts(assessment),
         rows=rows,
@@ -447,7 +477,8 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         weakest=_weakest(assessment, rows, peers_from),
         outcome=_outcome(assessment),
         evidence=evidence,
-        filename_stem=slugify(f"{assessment.city.name} {assessment.subject}")[:60].strip("-")
+        filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
+        .strip("-")
         + f"-{slugify(assessment.round)}",
     )
 
@@ -527,7 +558,7 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
                 distribution[n][r.level] += 1
                 if r.level == 4:
                     standouts.append(Standout(n, r.criterion.name, str(a.subject), a.city.name,
-                                              r.level, r.current_strengths))
+                                              r.level, _text(r, "current_strengths")))
     gaps = []
     for n, name in criteria:
         counts = distribution[n]
