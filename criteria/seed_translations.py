@@ -103,6 +103,23 @@ def nest(entries: dict[tuple, dict]) -> dict:
     return root
 
 
+class Index:
+    """A companion file's entries by path, and by (first key, field, source hash) for entries
+    whose path changed while their English did not (an evidence title reworded: its note keeps
+    its translation)."""
+
+    def __init__(self, translated: dict[tuple, dict]):
+        self.by_path = translated
+        self.by_hash = {(p[0], p[-1], e["source_hash"]): (p, e) for p, e in translated.items()}
+
+    def find(self, path, english):
+        """(entry, path it was found under) for the English `english` at `path`."""
+        if path in self.by_path:
+            return self.by_path[path], path
+        found = self.by_hash.get((path[0], path[-1], source_hash(english)))
+        return (found[1], found[0]) if found else (None, None)
+
+
 @dataclass
 class Status:
     language: str
@@ -110,6 +127,7 @@ class Status:
     stale: list[tuple]
     orphaned: list[tuple]
     empty: list[tuple]
+    moved: list[tuple]  # translated and current, filed under an old path (informational)
 
     @property
     def ok(self):
@@ -117,18 +135,22 @@ class Status:
 
 
 def status(english: dict[tuple, str], translated: dict[tuple, dict], language: str) -> Status:
-    missing, stale, empty = [], [], []
+    index = Index(translated)
+    missing, stale, empty, moved, used = [], [], [], [], set()
     for path, text in english.items():
-        entry = translated.get(path)
+        entry, found_at = index.find(path, text)
         if entry is None:
             missing.append(path)
+            continue
+        used.add(found_at)
+        if found_at != path:
+            moved.append(path)
         elif not str(entry.get("text", "")).strip():
             empty.append(path)
         elif entry["source_hash"] != source_hash(text):
             stale.append(path)
-    orphaned = [path for path in translated if path not in english]
-    return Status(language, missing, stale, sorted(orphaned), empty)
-
+    orphaned = [path for path in translated if path not in used]
+    return Status(language, missing, stale, sorted(orphaned), empty, moved)
 
 class LocalText(str):
     """A text and the language it is written in (for `lang` attributes)."""

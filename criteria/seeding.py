@@ -35,6 +35,7 @@ from criteria.seed_translations import (
     EVIDENCE_FIELDS,
     FUNDING_FIELDS,
     RESPONSE_FIELDS,
+    Index,
     translations_of,
 )
 from criteria.seed_translations import OFFICE_FIELDS as OFFICE_TRANSLATED_FIELDS
@@ -267,7 +268,7 @@ def _office(slug, where):
 
 
 def load_network(report, data, translations=None):
-    """`translations`: {language: {path: entry}} of the offices' translated fields."""
+    """`translations`: {language: seed_translations.Index} of the offices' translations."""
     translations = translations or {}
     networks = {}
     for item in data["networks"]:
@@ -291,10 +292,10 @@ def load_network(report, data, translations=None):
         where = f"office {item.get('slug')}"
         values = _fields(item, OFFICE_FIELDS)
         values["city"] = _city(item["city"], where)
-        for code, entries in translations.items():
+        for code, index in translations.items():
             suffix = code.replace("-", "_")
             for name in OFFICE_TRANSLATED_FIELDS:
-                entry = entries.get(("office", item["slug"], name))
+                entry = index.by_path.get(("office", item["slug"], name))
                 # A missing translation leaves the column empty: the English shows, marked.
                 values[f"{name}_{suffix}"] = entry["text"] if entry else ""
         sync(report, Office, {"slug": item["slug"]}, values, where)
@@ -321,13 +322,18 @@ PROFILE_FIELDS = (
 )
 
 
-def _translations(translations, names, *path):
-    """The `content_translations` value of one seeded row: {language: {field: entry}}."""
+def _translations(translations, names, english, *path):
+    """The `content_translations` value of one seeded row: {language: {field: entry}}.
+
+    `english` holds the row's English texts by field name.
+    """
     out = {}
-    for code, entries in translations.items():
+    for code, index in translations.items():
         fields = {}
         for name in names:
-            entry = entries.get((*path, name))
+            if not english.get(name):
+                continue
+            entry, _path = index.find((*path, name), english[name])
             if entry is not None:
                 fields[name] = {"text": entry["text"], "source": entry["source_hash"]}
         if fields:
@@ -336,7 +342,7 @@ def _translations(translations, names, *path):
 
 
 def load_part4(report, data, framework, translations=None):
-    """`translations`: {language: {path: entry}} (see criteria/seed_translations.py)."""
+    """`translations`: {language: seed_translations.Index} of the Part 4 translations."""
     translations = translations or {}
     criteria = {c.number: c for c in framework.criteria.all()}
     for item in data["assessments"]:
@@ -356,7 +362,7 @@ def load_part4(report, data, framework, translations=None):
                 "source": item.get("source", ""),
                 "level_note": item.get("level_note", ""),
                 "published_at": item.get("published_on"),
-                "content_translations": _translations(translations, ASSESSMENT_FIELDS, key),
+                "content_translations": _translations(translations, ASSESSMENT_FIELDS, item, key),
             },
             where=where,
         )
@@ -365,7 +371,7 @@ def load_part4(report, data, framework, translations=None):
             report, OfficeProfile, {"assessment": assessment},
             {**{k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
              "content_translations": _translations(
-                 translations, PROFILE_TEXT_FIELDS, key, "profile")},
+                 translations, PROFILE_TEXT_FIELDS, profile_data, key, "profile")},
             where=f"{where}, profile",
         )
         names = []
@@ -376,7 +382,7 @@ def load_part4(report, data, framework, translations=None):
                 {**_fields(source, ("kind", "share_percent", "project_based",
                                     "legally_protected")),
                  "content_translations": _translations(
-                     translations, FUNDING_FIELDS, key, "funding", source["name"])},
+                     translations, FUNDING_FIELDS, source, key, "funding", source["name"])},
                 where=f"{where}, funding {source['name']!r}",
             )
         prune(report, profile.funding_sources.exclude(name__in=names))
@@ -393,7 +399,8 @@ def load_part4(report, data, framework, translations=None):
                                   "current_strengths", "opportunities")),
                  "language": "en",
                  "content_translations": _translations(
-                     translations, RESPONSE_FIELDS, key, "criterion", str(resp["criterion"]))},
+                     translations, RESPONSE_FIELDS, resp, key, "criterion",
+                     str(resp["criterion"]))},
                 where=rwhere,
             )
             titles = []
@@ -403,8 +410,8 @@ def load_part4(report, data, framework, translations=None):
                 values["strength"] = Evidence.Strength.DOCUMENTED
                 values["language"] = "en"
                 values["content_translations"] = _translations(
-                    translations, EVIDENCE_FIELDS, key, "criterion", str(resp["criterion"]),
-                    "evidence", ev["title"])
+                    translations, EVIDENCE_FIELDS, ev, key, "criterion",
+                    str(resp["criterion"]), "evidence", ev["title"])
                 sync(report, Evidence, {"response": response, "title": ev["title"]}, values,
                      where=f"{rwhere}, evidence {ev['title']!r}")
             prune(report, response.evidence.exclude(title__in=titles))
@@ -459,14 +466,14 @@ def load_translation(report, framework, data):
 
 
 def _companions(files):
-    """{language: {path: entry}} of the translation files that exist."""
+    """{language: Index of its entries} of the translation files that exist."""
     out = {}
     for code, path in files.items():
         if path.exists():
             data = _read(path)
             if data.get("language") != code:
                 raise SeedError(f"{path}: \"language\" must be {code!r}")
-            out[code] = translations_of(data)
+            out[code] = Index(translations_of(data))
     return out
 
 

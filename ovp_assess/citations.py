@@ -146,11 +146,16 @@ def _part(segment, lang):
 
 
 def _translate(text, lang):
+    # Whole references first: they may hold "; " or ", " inside their parentheses.
+    wholes = [key for key in WHOLE if key in text]
+    for i, key in enumerate(wholes):
+        text = text.replace(key, f"\x00{i}\x00")
     unknown = []
     refs = []
     for ref in text.split("; "):
-        if ref in WHOLE:
-            refs.append(WHOLE[ref].get(lang, ref))
+        if m := re.fullmatch(r"\x00(\d+)\x00", ref):
+            key = wholes[int(m[1])]
+            refs.append(WHOLE[key].get(lang, key))
             continue
         parts = []
         for segment in ref.split(", "):
@@ -172,6 +177,4 @@ def translate_citation(text: str, lang: str | None = None) -> str:
 
 def unknown_parts(text: str, lang: str) -> list[str]:
     """The parts of `text` that `translate_citation` leaves in English for `lang`."""
-    whole = [ref for ref in text.split("; ") if ref in WHOLE]
-    rest = "; ".join(ref for ref in text.split("; ") if ref not in whole)
-    return _translate(rest, lang)[1] if rest else []
+    return _translate(text, lang)[1]
