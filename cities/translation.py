@@ -1,4 +1,4 @@
-"""Content about offices that this project wrote, stored in every interface language.
+"""Content about cities and offices that this project wrote, stored in every interface language.
 
 django-modeltranslation gives each registered field one column per language (`name_en`,
 `name_es`, `name_pt_br`), seeded from `fixtures/pioc_network.<lang>.json`; reading
@@ -7,12 +7,18 @@ django-modeltranslation gives each registered field one column per language (`na
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Office
+from .models import City, Office
 
 
 @register(Office)
 class OfficeTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "description", "budget_summary", "staff_summary", "funding_summary",
+              "approach_summary", "focus_population")
 
 
-TRANSLATED = {Office: OfficeTranslation.fields}
+@register(City)
+class CityTranslation(TranslationOptions):
+    fields = ("context",)
+
+
+TRANSLATED = {Office: OfficeTranslation.fields, City: CityTranslation.fields}

@@ -14,6 +14,7 @@ Entries are addressed by paths of natural keys, as the loader matches rows:
     ("cali-2023", "criterion", "3", "opportunities")
     ("cali-2023", "criterion", "3", "evidence", <English title>, "note")
     ("office", "cali-security-justice", "name")
+    ("city", "cali", "context")
 The companion files nest the same keys (see `fixtures/SCHEMA.md`).
 """
 
@@ -29,8 +30,10 @@ FUNDING_FIELDS = ("name",)
 RESPONSE_FIELDS = ("level_rationale", "current_strengths", "opportunities",
                    "not_applicable_reason")
 EVIDENCE_FIELDS = ("title", "note")
-#: Office fields stored per language (django-modeltranslation, see cities/translation.py).
-OFFICE_FIELDS = ("name",)
+#: Office and city fields stored per language (django-modeltranslation, cities/translation.py).
+OFFICE_FIELDS = ("name", "description", "budget_summary", "staff_summary", "funding_summary",
+                 "approach_summary", "focus_population")
+CITY_FIELDS = ("context",)
 
 
 def part4_english(data) -> dict[tuple, str]:
@@ -63,11 +66,13 @@ def part4_english(data) -> dict[tuple, str]:
 
 def network_english(data) -> dict[tuple, str]:
     out = {}
-    for item in data["offices"]:
-        for name in OFFICE_FIELDS:
-            value = item.get(name)
-            if isinstance(value, str) and value.strip():
-                out[("office", item["slug"], name)] = value
+    for kind, items, names in (("city", data["cities"], CITY_FIELDS),
+                               ("office", data["offices"], OFFICE_FIELDS)):
+        for item in items:
+            for name in names:
+                value = item.get(name)
+                if isinstance(value, str) and value.strip():
+                    out[(kind, item["slug"], name)] = value
     return out
 
 
@@ -86,17 +91,20 @@ def translations_of(data) -> dict[tuple, dict]:
     out = {}
     for path, leaf in _flatten(data.get("assessments", {})):
         out[path] = leaf
-    for path, leaf in _flatten(data.get("offices", {})):
-        out[("office", *path)] = leaf
+    for kind, section in (("office", "offices"), ("city", "cities")):
+        for path, leaf in _flatten(data.get(section, {})):
+            out[(kind, *path)] = leaf
     return out
 
 
 def nest(entries: dict[tuple, dict]) -> dict:
     """The inverse of `translations_of`: nested dicts ready to write as a companion file."""
-    root = {"assessments": {}, "offices": {}}
+    sections = {"office": "offices", "city": "cities"}
+    root = {"assessments": {}, "offices": {}, "cities": {}}
     for path, leaf in sorted(entries.items()):
-        node = root["offices"] if path[0] == "office" else root["assessments"]
-        keys = path[1:] if path[0] == "office" else path
+        section = sections.get(path[0])
+        node = root[section] if section else root["assessments"]
+        keys = path[1:] if section else path
         for key in keys[:-1]:
             node = node.setdefault(key, {})
         node[keys[-1]] = leaf

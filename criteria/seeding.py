@@ -38,6 +38,7 @@ from criteria.seed_translations import (
     Index,
     translations_of,
 )
+from criteria.seed_translations import CITY_FIELDS as CITY_TRANSLATED_FIELDS
 from criteria.seed_translations import OFFICE_FIELDS as OFFICE_TRANSLATED_FIELDS
 from criteria.seed_translations import PROFILE_FIELDS as PROFILE_TEXT_FIELDS
 from criteria.translation import TRANSLATED
@@ -267,6 +268,21 @@ def _office(slug, where):
         raise SeedError(f"{where}: no office {slug!r}") from None
 
 
+def _columns(translations, kind, item, names):
+    """The per-language columns of one city or office, e.g. {"context_es": ...}.
+
+    A missing translation leaves its column empty, so readers see the English (fallback).
+    """
+    values = {}
+    for code, index in translations.items():
+        suffix = code.replace("-", "_")
+        for name in names:
+            if name in item:
+                entry = index.by_path.get((kind, item["slug"], name))
+                values[f"{name}_{suffix}"] = entry["text"] if entry else ""
+    return values
+
+
 def load_network(report, data, translations=None):
     """`translations`: {language: seed_translations.Index} of the offices' translations."""
     translations = translations or {}
@@ -280,7 +296,9 @@ def load_network(report, data, translations=None):
         )
     for item in data["cities"]:
         where = f"city {item.get('slug')}"
-        city = sync(report, City, {"slug": item["slug"]}, _fields(item, CITY_FIELDS), where)
+        values = _fields(item, CITY_FIELDS)
+        values.update(_columns(translations, "city", item, CITY_TRANSLATED_FIELDS))
+        city = sync(report, City, {"slug": item["slug"]}, values, where)
         for slug in item.get("networks", []):
             if slug not in networks:
                 raise SeedError(f"{where}: no network {slug!r}")
@@ -292,12 +310,7 @@ def load_network(report, data, translations=None):
         where = f"office {item.get('slug')}"
         values = _fields(item, OFFICE_FIELDS)
         values["city"] = _city(item["city"], where)
-        for code, index in translations.items():
-            suffix = code.replace("-", "_")
-            for name in OFFICE_TRANSLATED_FIELDS:
-                entry = index.by_path.get(("office", item["slug"], name))
-                # A missing translation leaves the column empty: the English shows, marked.
-                values[f"{name}_{suffix}"] = entry["text"] if entry else ""
+        values.update(_columns(translations, "office", item, OFFICE_TRANSLATED_FIELDS))
         sync(report, Office, {"slug": item["slug"]}, values, where)
     for item in data.get("indicators", []):
         where = f"indicator {item.get('city')} {item.get('year')} {item.get('kind')}"

@@ -26,7 +26,8 @@ from criteria.seed_translations import (
 
 SOURCES = (
     ("Part 4 assessments", seeding.PART4_FILE, seeding.PART4_TRANSLATION_FILES, part4_english),
-    ("offices", seeding.NETWORK_FILE, seeding.NETWORK_TRANSLATION_FILES, network_english),
+    ("cities and offices", seeding.NETWORK_FILE, seeding.NETWORK_TRANSLATION_FILES,
+     network_english),
 )
 
 
@@ -134,9 +135,9 @@ class Command(BaseCommand):
                     entries[path] = entry
             entries = {p: e for p, e in entries.items() if p in english}
             nested = nest(entries)
-            current["assessments" if english_of is part4_english else "offices"] = (
-                nested["assessments" if english_of is part4_english else "offices"]
-            )
+            for section in (("assessments",) if english_of is part4_english
+                            else ("cities", "offices")):
+                current[section] = nested[section]
             with open(files[lang], "w", encoding="utf-8") as fh:
                 json.dump(current, fh, ensure_ascii=False, indent=1)
                 fh.write("\n")
