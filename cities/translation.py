@@ -1,4 +1,4 @@
-"""Content about cities and offices that this project wrote, stored in every interface language.
+"""Networks, cities and offices as we described them, stored in every interface language.
 
 django-modeltranslation gives each registered field one column per language (`name_en`,
 `name_es`, `name_pt_br`), seeded from `fixtures/pioc_network.<lang>.json`; reading
@@ -7,7 +7,7 @@ django-modeltranslation gives each registered field one column per language (`na
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import City, Office
+from .models import City, Network, Office
 
 
 @register(Office)
@@ -21,4 +21,10 @@ class CityTranslation(TranslationOptions):
     fields = ("context",)
 
 
-TRANSLATED = {Office: OfficeTranslation.fields, City: CityTranslation.fields}
+@register(Network)
+class NetworkTranslation(TranslationOptions):
+    fields = ("description", "goal")
+
+
+TRANSLATED = {Office: OfficeTranslation.fields, City: CityTranslation.fields,
+              Network: NetworkTranslation.fields}

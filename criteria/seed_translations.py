@@ -15,6 +15,7 @@ Entries are addressed by paths of natural keys, as the loader matches rows:
     ("cali-2023", "criterion", "3", "evidence", <English title>, "note")
     ("office", "cali-security-justice", "name")
     ("city", "cali", "context")
+    ("network", "pioc", "goal")
 The companion files nest the same keys (see `fixtures/SCHEMA.md`).
 """
 
@@ -34,6 +35,7 @@ EVIDENCE_FIELDS = ("title", "note")
 OFFICE_FIELDS = ("name", "description", "budget_summary", "staff_summary", "funding_summary",
                  "approach_summary", "focus_population")
 CITY_FIELDS = ("context",)
+NETWORK_FIELDS = ("description", "goal")
 
 
 def part4_english(data) -> dict[tuple, str]:
@@ -66,7 +68,8 @@ def part4_english(data) -> dict[tuple, str]:
 
 def network_english(data) -> dict[tuple, str]:
     out = {}
-    for kind, items, names in (("city", data["cities"], CITY_FIELDS),
+    for kind, items, names in (("network", data["networks"], NETWORK_FIELDS),
+                               ("city", data["cities"], CITY_FIELDS),
                                ("office", data["offices"], OFFICE_FIELDS)):
         for item in items:
             for name in names:
@@ -91,7 +94,7 @@ def translations_of(data) -> dict[tuple, dict]:
     out = {}
     for path, leaf in _flatten(data.get("assessments", {})):
         out[path] = leaf
-    for kind, section in (("office", "offices"), ("city", "cities")):
+    for kind, section in (("office", "offices"), ("city", "cities"), ("network", "networks")):
         for path, leaf in _flatten(data.get(section, {})):
             out[(kind, *path)] = leaf
     return out
@@ -99,8 +102,8 @@ def translations_of(data) -> dict[tuple, dict]:
 
 def nest(entries: dict[tuple, dict]) -> dict:
     """The inverse of `translations_of`: nested dicts ready to write as a companion file."""
-    sections = {"office": "offices", "city": "cities"}
-    root = {"assessments": {}, "offices": {}, "cities": {}}
+    sections = {"office": "offices", "city": "cities", "network": "networks"}
+    root = {"assessments": {}, "offices": {}, "cities": {}, "networks": {}}
     for path, leaf in sorted(entries.items()):
         section = sections.get(path[0])
         node = root[section] if section else root["assessments"]

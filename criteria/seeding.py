@@ -39,6 +39,7 @@ from criteria.seed_translations import (
     translations_of,
 )
 from criteria.seed_translations import CITY_FIELDS as CITY_TRANSLATED_FIELDS
+from criteria.seed_translations import NETWORK_FIELDS as NETWORK_TRANSLATED_FIELDS
 from criteria.seed_translations import OFFICE_FIELDS as OFFICE_TRANSLATED_FIELDS
 from criteria.seed_translations import PROFILE_FIELDS as PROFILE_TEXT_FIELDS
 from criteria.translation import TRANSLATED
@@ -288,11 +289,11 @@ def load_network(report, data, translations=None):
     translations = translations or {}
     networks = {}
     for item in data["networks"]:
+        values = _fields(item, ("name", "acronym", "founded_year", "description", "goal",
+                                "website", "source"))
+        values.update(_columns(translations, "network", item, NETWORK_TRANSLATED_FIELDS))
         networks[item["slug"]] = sync(
-            report, Network, {"slug": item["slug"]},
-            _fields(item, ("name", "acronym", "founded_year", "description", "goal",
-                           "website", "source")),
-            where=f"network {item['slug']}",
+            report, Network, {"slug": item["slug"]}, values, where=f"network {item['slug']}",
         )
     for item in data["cities"]:
         where = f"city {item.get('slug')}"

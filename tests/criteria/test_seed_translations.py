@@ -66,15 +66,16 @@ def test_every_part4_text_we_wrote_has_a_current_translation(lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_city_and_office_text_has_a_current_translation(lang):
+def test_every_network_city_and_office_text_has_a_current_translation(lang):
     english = network_english(_json(seeding.NETWORK_FILE))
     data = _json(seeding.NETWORK_TRANSLATION_FILES[lang])
     assert data["language"] == lang
     result = status(english, translations_of(data), lang)
     assert result.ok, _report(result)
-    # 22 office names, their descriptions and summaries, and the cities' context.
+    # 22 office names, their descriptions and summaries, the cities' context, the networks'.
     assert sum(1 for p in english if p[0] == "office" and p[2] == "name") == 22
     assert sum(1 for p in english if p[0] == "city") == 20
+    assert ("network", "pioc", "goal") in english
     assert len(english) > 100
 
 

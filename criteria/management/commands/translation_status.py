@@ -26,7 +26,7 @@ from criteria.seed_translations import (
 
 SOURCES = (
     ("Part 4 assessments", seeding.PART4_FILE, seeding.PART4_TRANSLATION_FILES, part4_english),
-    ("cities and offices", seeding.NETWORK_FILE, seeding.NETWORK_TRANSLATION_FILES,
+    ("networks, cities and offices", seeding.NETWORK_FILE, seeding.NETWORK_TRANSLATION_FILES,
      network_english),
 )
 
@@ -136,7 +136,7 @@ class Command(BaseCommand):
             entries = {p: e for p, e in entries.items() if p in english}
             nested = nest(entries)
             for section in (("assessments",) if english_of is part4_english
-                            else ("cities", "offices")):
+                            else ("networks", "cities", "offices")):
                 current[section] = nested[section]
             with open(files[lang], "w", encoding="utf-8") as fh:
                 json.dump(current, fh, ensure_ascii=False, indent=1)
