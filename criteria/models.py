@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -32,6 +34,46 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year only")
     MONTH = "month", _("Month and year")
     DAY = "day", _("Exact day")
+
+
+def source_hash(text: str) -> str:
+    """A short fingerprint of an English text, recorded beside each translation of it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+class SeededTextTranslations(models.Model):
+    """Translations of text this project wrote into seeded rows (the report's Part 4 charts).
+
+    The text fields themselves hold what the row says, in English for seeded rows and as typed
+    for rows users write; they are never given per-language columns, so an editor's change
+    always lands in the field everyone reads. `content_translations` maps a language code to
+    {field: {"text": ..., "source": source_hash(English text)}}; a translation is shown only
+    while its source hash matches the field, so once anyone edits the field (or the seed's
+    English changes) readers see the field as it is, never a stale translation.
+    """
+
+    content_translations = models.JSONField(
+        _("translations of seeded text"), default=dict, blank=True, editable=False,
+        help_text=_("Filled from the seed files; never from what users type."),
+    )
+
+    class Meta:
+        abstract = True
+
+    #: The language the row's own text is in when it has no `language` field.
+    written_in = "en"
+
+    def text_language(self):
+        return getattr(self, "language", "") or self.written_in
+
+    def translated(self, name, language=None) -> tuple[str, str]:
+        """(text of field `name` for a reader of `language`, the language that text is in)."""
+        text = getattr(self, name) or ""
+        language = (language or get_language() or "en").lower()
+        entry = (self.content_translations or {}).get(language, {}).get(name)
+        if text and entry and entry.get("source") == source_hash(text):
+            return entry["text"], language
+        return text, self.text_language()
 
 
 class Level(models.IntegerChoices):
@@ -299,7 +341,7 @@ class AssessmentQuerySet(models.QuerySet):
         )
 
 
-class Assessment(models.Model):
+class Assessment(SeededTextTranslations):
     class Scope(models.TextChoices):
         OFFICE = "office", _("Office")
         CITY_ECOSYSTEM = "city_ecosystem", _("City prevention ecosystem")
@@ -362,7 +404,7 @@ class Assessment(models.Model):
         help_text=_("Year or month when only that much of the publication date is known."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_translations"])
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
@@ -400,7 +442,7 @@ class Assessment(models.Model):
     @property
     def subject(self):
         if self.subject_label:
-            return self.subject_label
+            return self.translated("subject_label")[0]
         if self.office_id:
             return self.office.name
         return _("%(city)s prevention ecosystem") % {"city": self.city.name}
@@ -449,7 +491,7 @@ class Assessment(models.Model):
         return problems
 
 
-class OfficeProfile(models.Model):
+class OfficeProfile(SeededTextTranslations):
     """Facts about the office (or ecosystem) as of one assessment."""
 
     class Leadership(models.TextChoices):
@@ -562,7 +604,7 @@ class OfficeProfile(models.Model):
         help_text=_("Where each fact comes from, and anything a reader should know about it."),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_translations"])
 
     class Meta:
         verbose_name = _("office profile")
@@ -596,7 +638,7 @@ class OfficeProfile(models.Model):
         return sum((s.share_percent or Decimal(0) for s in self.funding_sources.all()), Decimal(0))
 
 
-class FundingSource(models.Model):
+class FundingSource(SeededTextTranslations):
     class Kind(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal budget")
         REGIONAL = "regional", _("Regional or state government")
@@ -623,7 +665,7 @@ class FundingSource(models.Model):
         _("protected by law or voter measure"), default=False
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_translations"])
 
     class Meta:
         ordering = ["profile", "-share_percent", "name"]
@@ -642,7 +684,7 @@ class FundingSource(models.Model):
         return self.name
 
 
-class CriterionResponse(models.Model):
+class CriterionResponse(SeededTextTranslations):
     class Confidence(models.TextChoices):
         LOW = "low", _("Low")
         MEDIUM = "medium", _("Medium")
@@ -681,7 +723,7 @@ class CriterionResponse(models.Model):
         related_name="+", verbose_name=_("updated by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_translations"])
 
     class Meta:
         ordering = ["assessment", "criterion__number"]
@@ -744,7 +786,7 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(SeededTextTranslations):
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Document")
         LINK = "link", _("Link")
@@ -788,7 +830,7 @@ class Evidence(models.Model):
         related_name="+", verbose_name=_("added by"),
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["content_translations"])
 
     class Meta:
         ordering = ["response", "created_at", "pk"]

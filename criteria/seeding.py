@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import translation
 
 from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
+from cities.translation import TRANSLATED as CITIES_TRANSLATED
 from criteria.models import (
     Assessment,
     Criterion,
@@ -29,6 +30,18 @@ from criteria.models import (
     RubricLevel,
     Tradeoff,
 )
+from criteria.seed_translations import (
+    ASSESSMENT_FIELDS,
+    EVIDENCE_FIELDS,
+    FUNDING_FIELDS,
+    RESPONSE_FIELDS,
+    Index,
+    translations_of,
+)
+from criteria.seed_translations import CITY_FIELDS as CITY_TRANSLATED_FIELDS
+from criteria.seed_translations import NETWORK_FIELDS as NETWORK_TRANSLATED_FIELDS
+from criteria.seed_translations import OFFICE_FIELDS as OFFICE_TRANSLATED_FIELDS
+from criteria.seed_translations import PROFILE_FIELDS as PROFILE_TEXT_FIELDS
 from criteria.translation import TRANSLATED
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -40,6 +53,15 @@ TRANSLATION_FILES = {
 }
 NETWORK_FILE = FIXTURES / "pioc_network.json"
 PART4_FILE = FIXTURES / "pioc_part4_assessments.json"
+# Translations of the content we wrote for the network and the Part 4 charts (see
+# criteria/seed_translations.py), keyed by language code as `get_language()` returns it.
+CONTENT_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != "en"]
+PART4_TRANSLATION_FILES = {
+    code: FIXTURES / f"pioc_part4_assessments.{code}.json" for code in CONTENT_LANGUAGES
+}
+NETWORK_TRANSLATION_FILES = {
+    code: FIXTURES / f"pioc_network.{code}.json" for code in CONTENT_LANGUAGES
+}
 
 
 class SeedError(Exception):
@@ -97,7 +119,7 @@ def _coerce(model, name, value):
 
 def _with_english_columns(model, values):
     """Translated fields are written to their English column too (see criteria/translation.py)."""
-    fields = TRANSLATED.get(model, ())
+    fields = {**TRANSLATED, **CITIES_TRANSLATED}.get(model, ())
     extra = {f"{name}_en": values[name] for name in fields if name in values}
     return {**values, **extra}
 
@@ -247,19 +269,39 @@ def _office(slug, where):
         raise SeedError(f"{where}: no office {slug!r}") from None
 
 
-def load_network(report, data):
+def _columns(translations, kind, item, names):
+    """The per-language columns of one city or office, e.g. {"context_es": ...}.
+
+    A missing translation leaves its column empty, so readers see the English (fallback).
+    """
+    values = {}
+    for code, index in translations.items():
+        suffix = code.replace("-", "_")
+        for name in names:
+            if name in item:
+                entry = index.by_path.get((kind, item["slug"], name))
+                values[f"{name}_{suffix}"] = entry["text"] if entry else ""
+    return values
+
+
+def load_network(report, data, translations=None):
+    """`translations`: {language: seed_translations.Index} of the offices' translations."""
+    translations = translations or {}
     networks = {}
     for item in data["networks"]:
+        values = _fields(item, ("name", "acronym", "founded_year", "description", "goal",
+                                "goal_reduction_percent", "goal_baseline_year",
+                                "goal_target_year", "goal_measure", "goal_source", "website",
+                                "source"))
+        values.update(_columns(translations, "network", item, NETWORK_TRANSLATED_FIELDS))
         networks[item["slug"]] = sync(
-            report, Network, {"slug": item["slug"]},
-            _fields(item, ("name", "acronym", "founded_year", "description", "goal",
-                           "goal_reduction_percent", "goal_baseline_year", "goal_target_year",
-                           "goal_measure", "goal_source", "website", "source")),
-            where=f"network {item['slug']}",
+            report, Network, {"slug": item["slug"]}, values, where=f"network {item['slug']}",
         )
     for item in data["cities"]:
         where = f"city {item.get('slug')}"
-        city = sync(report, City, {"slug": item["slug"]}, _fields(item, CITY_FIELDS), where)
+        values = _fields(item, CITY_FIELDS)
+        values.update(_columns(translations, "city", item, CITY_TRANSLATED_FIELDS))
+        city = sync(report, City, {"slug": item["slug"]}, values, where)
         for slug in item.get("networks", []):
             if slug not in networks:
                 raise SeedError(f"{where}: no network {slug!r}")
@@ -271,6 +313,7 @@ def load_network(report, data):
         where = f"office {item.get('slug')}"
         values = _fields(item, OFFICE_FIELDS)
         values["city"] = _city(item["city"], where)
+        values.update(_columns(translations, "office", item, OFFICE_TRANSLATED_FIELDS))
         sync(report, Office, {"slug": item["slug"]}, values, where)
     for item in data.get("indicators", []):
         where = f"indicator {item.get('city')} {item.get('year')} {item.get('kind')}"
@@ -298,10 +341,32 @@ PROFILE_FIELDS = (
 )
 
 
-def load_part4(report, data, framework):
+def _translations(translations, names, english, *path):
+    """The `content_translations` value of one seeded row: {language: {field: entry}}.
+
+    `english` holds the row's English texts by field name.
+    """
+    out = {}
+    for code, index in translations.items():
+        fields = {}
+        for name in names:
+            if not english.get(name):
+                continue
+            entry, _path = index.find((*path, name), english[name])
+            if entry is not None:
+                fields[name] = {"text": entry["text"], "source": entry["source_hash"]}
+        if fields:
+            out[code] = fields
+    return out
+
+
+def load_part4(report, data, framework, translations=None):
+    """`translations`: {language: seed_translations.Index} of the Part 4 translations."""
+    translations = translations or {}
     criteria = {c.number: c for c in framework.criteria.all()}
     for item in data["assessments"]:
-        where = f"assessment {item.get('key')}"
+        key = item.get("key")
+        where = f"assessment {key}"
         city = _city(item["city"], where)
         office = _office(item["office"], where) if item.get("office") else None
         lookup = {"framework": framework, "round": item["round"], "city": city, "office": office}
@@ -317,13 +382,16 @@ def load_part4(report, data, framework):
                 "level_note": item.get("level_note", ""),
                 "published_at": item.get("published_on"),
                 "published_precision": item.get("published_precision", "day"),
+                "content_translations": _translations(translations, ASSESSMENT_FIELDS, item, key),
             },
             where=where,
         )
         profile_data = item.get("profile", {})
         profile = sync(
             report, OfficeProfile, {"assessment": assessment},
-            {k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
+            {**{k: profile_data[k] for k in PROFILE_FIELDS if k in profile_data},
+             "content_translations": _translations(
+                 translations, PROFILE_TEXT_FIELDS, profile_data, key, "profile")},
             where=f"{where}, profile",
         )
         names = []
@@ -331,7 +399,10 @@ def load_part4(report, data, framework):
             names.append(source["name"])
             sync(
                 report, FundingSource, {"profile": profile, "name": source["name"]},
-                _fields(source, ("kind", "share_percent", "project_based", "legally_protected")),
+                {**_fields(source, ("kind", "share_percent", "project_based",
+                                    "legally_protected")),
+                 "content_translations": _translations(
+                     translations, FUNDING_FIELDS, source, key, "funding", source["name"])},
                 where=f"{where}, funding {source['name']!r}",
             )
         prune(report, profile.funding_sources.exclude(name__in=names))
@@ -346,7 +417,10 @@ def load_part4(report, data, framework):
                 {"assessment": assessment, "criterion": criteria[resp["criterion"]]},
                 {**_fields(resp, ("level", "level_rationale", "confidence",
                                   "current_strengths", "opportunities")),
-                 "language": "en"},
+                 "language": "en",
+                 "content_translations": _translations(
+                     translations, RESPONSE_FIELDS, resp, key, "criterion",
+                     str(resp["criterion"]))},
                 where=rwhere,
             )
             titles = []
@@ -356,6 +430,9 @@ def load_part4(report, data, framework):
                                  defaults={"date_precision": "day"})
                 values["strength"] = Evidence.Strength.DOCUMENTED
                 values["language"] = "en"
+                values["content_translations"] = _translations(
+                    translations, EVIDENCE_FIELDS, ev, key, "criterion",
+                    str(resp["criterion"]), "evidence", ev["title"])
                 sync(report, Evidence, {"response": response, "title": ev["title"]}, values,
                      where=f"{rwhere}, evidence {ev['title']!r}")
             prune(report, response.evidence.exclude(title__in=titles))
@@ -409,14 +486,26 @@ def load_translation(report, framework, data):
                 f"{cwhere}, practice {entry['title_en']!r}")
 
 
+def _companions(files):
+    """{language: Index of its entries} of the translation files that exist."""
+    out = {}
+    for code, path in files.items():
+        if path.exists():
+            data = _read(path)
+            if data.get("language") != code:
+                raise SeedError(f"{path}: \"language\" must be {code!r}")
+            out[code] = Index(translations_of(data))
+    return out
+
+
 def load_all():
     """Load every seed file; returns a SeedReport. Call inside a transaction."""
     report = SeedReport()
     # Seed in English: reading a translated field gives the active language's column.
     with translation.override("en"):
-        load_network(report, _read(NETWORK_FILE))
+        load_network(report, _read(NETWORK_FILE), _companions(NETWORK_TRANSLATION_FILES))
         framework = load_framework(report, _read(FRAMEWORK_FILE))
-        load_part4(report, _read(PART4_FILE), framework)
+        load_part4(report, _read(PART4_FILE), framework, _companions(PART4_TRANSLATION_FILES))
         for path in TRANSLATION_FILES.values():
             if path.exists():
                 load_translation(report, framework, _read(path))

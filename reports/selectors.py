@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db.models import Prefetch
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +31,8 @@ from criteria.models import (
     GoodPractice,
     Tradeoff,
 )
+from criteria.seed_translations import in_reader_language
+from ovp_assess.citations import translate_citation
 
 from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
@@ -89,6 +91,23 @@ class Fact:
     label: str
     value: str  # "" renders as "not provided"
     note: str = ""
+
+
+def _text(obj, name):
+    """Text we seeded, in the reader's language when translated; user text as typed."""
+    return in_reader_language(obj, name)
+
+
+def office_display_name(office) -> str:
+    """The office's name in the reader's language, with its local name when that differs."""
+    if office is None:
+        return ""
+    name, local = office.name, office.local_name
+    if not local or local.casefold() in name.casefold():
+        return name
+    if name.casefold() in local.casefold():
+        return local  # e.g. "Gabinete de Gestão Integral Municipal (GGIM)"
+    return f"{name} ({local})"
 
 
 @dataclass
@@ -256,7 +275,7 @@ def _profile_facts(assessment) -> list[Fact]:
         if profile.budget_year:
             budget += f" ({profile.budget_year})"
     funding = "; ".join(
-        f"{s.name} ({s.get_kind_display()}"
+        f"{_text(s, 'name')} ({s.get_kind_display()}"
         + (f", {format_number(s.share_percent)}\u00a0%" if s.share_percent is not None else "")
         + ")"
         for s in profile.funding_sources.all()
@@ -324,12 +343,12 @@ def _profile_facts(assessment) -> list[Fact]:
             profile.institutional_location, profile.get_institutional_location_display())),
         Fact(str(_("Police answer to")), choice(
             profile.police_control, profile.get_police_control_display())),
-        Fact(str(_("Budget")), budget, profile.budget_note),
+        Fact(str(_("Budget")), budget, _text(profile, "budget_note")),
         Fact(str(_("Funding sources")), funding),
-        Fact(str(_("Staff")), ", ".join(staffing), profile.staff_note),
+        Fact(str(_("Staff")), ", ".join(staffing), _text(profile, "staff_note")),
         Fact(str(_("Prevention approaches")), approaches),
-        Fact(str(_("Focus population")), profile.focus_population),
-        Fact(str(_("Mandate goals")), profile.mandate_goals),
+        Fact(str(_("Focus population")), _text(profile, "focus_population")),
+        Fact(str(_("Mandate goals")), _text(profile, "mandate_goals")),
         Fact(str(_("Last diagnosis")), diagnosis),
         Fact(str(_("Baseline")), _yes_no(profile.has_baseline)),
         Fact(str(_("Buy-in rests on one champion")), _yes_no(profile.buy_in_single_champion)),
@@ -512,7 +531,7 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             PeerScore(
                 subject=str(r.assessment.subject), city=r.assessment.city.name,
                 round=r.assessment.round, level=r.level, level_name=str(r.level_name),
-                strengths=r.current_strengths,
+                strengths=_text(r, "current_strengths"),
             )
         )
 
@@ -524,7 +543,7 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             PeerPractice(
                 p.title, p.summary,
                 p.office.name + " — " + p.city.name if p.office else p.city.name,
-                p.source_section, lead=lead(p.summary),
+                translate_citation(p.source_section), lead=lead(p.summary),
             )
             for p in ranked[:per_criterion]
         ]
@@ -627,7 +646,17 @@ def _in_reader_language(assessment, notes):
             "title_en", "title"
         )
     )
-    return [replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff) for note in notes]
+    return [
+        replace(note, tradeoff=titles.get(note.tradeoff) or note.tradeoff,
+                section=translate_citation(note.section))
+        for note in notes
+    ]
+
+
+def _english_subject(assessment):
+    """File names stay the same in every language."""
+    with translation.override("en"):
+        return str(assessment.subject)
 
 
 def _shared_opening(titles: list[str]) -> str:
@@ -658,20 +687,22 @@ def _evidence_groups(responses):
             item = items.get(key)
             if item is None:
                 item = items[key] = EvidenceItem(
-                    ref="", criteria=[], kind=str(e.get_kind_display()), title=e.title,
-                    link=safe_link(e.url), url_text=e.url, date=e.date, source=e.source,
+                    ref="", criteria=[], kind=str(e.get_kind_display()),
+                    title=_text(e, "title"), link=safe_link(e.url), url_text=e.url, date=e.date,
+                    source=translate_citation(e.source),
                     notes=[], date_precision=e.date_precision,
                 )
                 group = groups.setdefault(
                     (key[2], e.date, e.date_precision),
-                    EvidenceGroup(e.source, e.date, "", [], [], e.date_precision),
+                    EvidenceGroup(translate_citation(e.source), e.date, "", [], [],
+                                  e.date_precision),
                 )
                 group.items.append(item)
                 group.keys.append(key)
             if number not in item.criteria:
                 item.criteria.append(number)
-            note = e.note.strip()
-            if note:
+            note = _text(e, "note")  # keeps the language it is in (lang attribute)
+            if note.strip():
                 same = next((n for n in item.notes if n.text == note), None)
                 if same is None:
                     item.notes.append(EvidenceNote([number], note))
@@ -714,9 +745,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             level=r.level,
             level_name=str(r.level_name),
             not_applicable=r.not_applicable,
-            not_applicable_reason=r.not_applicable_reason,
-            strengths=r.current_strengths,
-            opportunities=r.opportunities,
+            not_applicable_reason=_text(r, "not_applicable_reason"),
+            strengths=_text(r, "current_strengths"),
+            opportunities=_text(r, "opportunities"),
             confidence=str(r.get_confidence_display()) if r.confidence else "",
             median=median[0] if median else None,
             median_peers=median[1] if median else 0,
@@ -732,11 +763,12 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
     model_label = "" if location == "unknown" else str(InstitutionalLocation(location).label)
     return OfficeBrief(
         assessment_id=assessment.pk,
-        subject=str(assessment.subject),
+        subject=(_text(assessment, "subject_label") if assessment.subject_label
+                 else str(assessment.subject)),
         city=assessment.city.name,
         country=str(assessment.city.country.name),
         scope=str(assessment.get_scope_display()),
-        office_name=office.name if office else "",
+        office_name=office_display_name(office),
         institutional_model=model_label,
         round=assessment.round,
         status=assessment.status,
@@ -745,9 +777,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         is_public=assessment.is_public,
         framework=assessment.framework.name,
         framework_version=assessment.framework.version,
-        summary=assessment.summary,
-        source=assessment.source,
-        level_note=assessment.level_note,
+        summary=_text(assessment, "summary"),
+        source=translate_citation(assessment.source),
+        level_note=_text(assessment, "level_note"),
         from_source=bool(assessment.source.strip()),
         generated_at=now,
         facts=_profile_facts(assessment),
@@ -770,7 +802,8 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         outcome=_outcome(assessment),
         evidence=evidence,
         evidence_groups=groups,
-        filename_stem=slugify(f"{assessment.city.name} {assessment.subject}")[:60].strip("-")
+        filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
+        .strip("-")
         + f"-{slugify(assessment.round)}",
     )
 
@@ -863,7 +896,7 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
                 distribution[n][r.level] += 1
                 if r.level == 4:
                     standouts.append(Standout(n, r.criterion.name, str(a.subject), a.city.name,
-                                              r.level, r.current_strengths))
+                                              r.level, _text(r, "current_strengths")))
     gaps = []
     for n, name in criteria:
         counts = distribution[n]
