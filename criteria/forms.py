@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    COMMENT_MAX_CHARS,
     Assessment,
     CriterionResponse,
     Evidence,
@@ -18,6 +19,27 @@ from .models import (
 from .uploads import check_upload
 
 BLANK_LEVEL = [("", _("Not chosen yet"))]
+
+
+def counted(form):
+    """Show a live character counter instead of the browser's silent cut at `maxlength`.
+
+    A pasted text longer than `maxlength` would be truncated without a word; with
+    `data-maxlength` app.js counts as the user types and the server refuses the excess
+    with a message naming the field.
+    """
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if limit and not field.widget.is_hidden:
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = str(limit)
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """The form's idempotency token (see workflow.claim_submission)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, **kwargs)
 
 
 class ResponseForm(forms.ModelForm):
@@ -39,6 +61,9 @@ class ResponseForm(forms.ModelForm):
         widget=forms.RadioSelect,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # On the merge screen: the choices both editors made differently, which the person
+    # merging must pick explicitly (none is pre-selected).
+    must_choose = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = CriterionResponse
@@ -76,9 +101,13 @@ class ResponseForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
             self.initial["language"] = self.instance.language or get_language()
         self.fields["language"].required = False
+        counted(self)
 
     def clean(self):
         cleaned = super().clean()
+        for name in (cleaned.get("must_choose") or "").split(","):
+            if name in ("level", "confidence") and name not in self.data:
+                self.add_error(name, _("You and a colleague chose differently: pick one."))
         if cleaned.get("not_applicable"):
             if not (cleaned.get("not_applicable_reason") or "").strip():
                 self.add_error(
@@ -103,6 +132,8 @@ class ResponseForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = Evidence
         fields = ["kind", "title", "url", "file", "date", "source", "note", "strength"]
@@ -126,6 +157,7 @@ class EvidenceForm(forms.ModelForm):
             )
         self.fields["strength"].choices = choices
         self.file_kind = None
+        counted(self)
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -164,9 +196,22 @@ class FundingShareFormSet(BaseInlineFormSet):
             )
 
 
+class FundingForm(forms.ModelForm):
+    """One funding source. Each field also sends the value it was rendered with, so a save
+    writes only what this editor changed and keeps a colleague's change to another field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("id", "DELETE", "profile"):
+                field.show_hidden_initial = True
+        counted(self)
+
+
 FundingFormSet = inlineformset_factory(
     OfficeProfile,
     FundingSource,
+    form=FundingForm,
     formset=FundingShareFormSet,
     fields=["name", "kind", "share_percent", "project_based", "legally_protected"],
     extra=2,
@@ -175,6 +220,10 @@ FundingFormSet = inlineformset_factory(
 
 
 class ProfileForm(forms.ModelForm):
+    """The profile's facts. `version` is the one the editor's copy was based on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     class Meta:
         model = OfficeProfile
         fields = [
@@ -205,6 +254,15 @@ class ProfileForm(forms.ModelForm):
             "mandate_goals": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+        counted(self)
+
+    def content(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
     def clean_budget_currency(self):
         value = (self.cleaned_data.get("budget_currency") or "").strip().upper()
         if value and (len(value) != 3 or not value.isalpha()):
@@ -219,6 +277,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class StartAssessmentForm(forms.Form):
+    submission_key = SubmissionKeyField()
     round = forms.CharField(
         label=_("Round"), max_length=40, help_text=_("Usually the year, e.g. 2026.")
     )
@@ -264,6 +323,7 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
+        counted(self)
         self.instance.assessment = assessment
         self.fields["response"].queryset = assessment.responses.select_related("criterion")
         self.fields["response"].empty_label = _("The assessment as a whole")
@@ -275,4 +335,9 @@ class RequestChangesForm(forms.Form):
         label=_("What should the office change?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent to the office's editors with your comments per criterion."),
+        max_length=COMMENT_MAX_CHARS,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted(self)
