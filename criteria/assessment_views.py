@@ -580,7 +580,7 @@ def profile_edit(request, pk):
             if request.htmx:
                 return render(request, "criteria/partials/save_status.html",
                               {"state": "saved", "response": saved, "merged_note": note,
-                               "version_only": True})
+                               "values": json.dumps(_profile_client_values(saved))})
             if note:
                 messages.info(request, note)
             request.session[f"saved-profile-{profile.pk}"] = True
@@ -590,6 +590,19 @@ def profile_edit(request, pk):
         return render(request, "criteria/partials/save_status.html",
                       {"form": form, "formset": formset, "state": "invalid"}, status=422)
     return render(request, "criteria/profile_edit.html", context, status=422)
+
+
+def _profile_client_values(profile):
+    """The stored facts as the page's inputs hold them, for autosave.js to show merges."""
+    form = ProfileForm(instance=profile)
+    values = {}
+    for name in ProfileForm.Meta.fields:
+        bound = form[name]
+        shown = bound.field.widget.format_value(bound.value())
+        if isinstance(shown, list):  # a select's value comes as a list of one
+            shown = shown[0] if shown else ""
+        values[name] = "" if shown is None else str(shown)
+    return values
 
 
 def _profile_merged_note(saved):

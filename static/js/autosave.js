@@ -184,5 +184,9 @@
   });
   // After a conflict, post the whole form the ordinary way (form.submit() bypasses htmx):
   // the server answers with the three versions and a form to merge them.
-  if (compare) compare.addEventListener("click", function () { remember(); form.submit(); });
+  if (compare) compare.addEventListener("click", function () {
+    remember();
+    form.dataset.submitting = "1";  // leaving to compare is no loss: the text goes along
+    form.submit();
+  });
 })();
