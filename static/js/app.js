@@ -94,9 +94,12 @@
     field.insertAdjacentElement("afterend", out);
     var described = field.getAttribute("aria-describedby");
     field.setAttribute("aria-describedby", (described ? described + " " : "") + out.id);
+    // Short one-line fields (a name, a currency code) show the count only near the limit.
+    var quiet = field.tagName !== "TEXTAREA";
     function update() {
       var n = field.value.replace(/\r\n/g, "\n").length;
       var over = n > max;
+      out.hidden = quiet && n < 0.8 * max;
       out.classList.toggle("over", over);
       out.textContent = (over ? body.dataset.msgCharsOver : body.dataset.msgChars || "{count} / {max}")
         .replace("{count}", n.toLocaleString()).replace("{max}", max.toLocaleString())

@@ -125,7 +125,7 @@ def test_a_same_field_conflict_is_resolved_without_losing_either_text(
     expect(second.get_by_label("Opportunities to enhance effectiveness")).to_have_value(
         "Publish it.")
     assert axe(second) == []
-    screenshot("merge-1280")
+    screenshot("merge-1280", second)
     second.set_viewport_size({"width": 390, "height": 844})
     assert second.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("merge-390", second)
