@@ -217,7 +217,8 @@ class GoodPractice(models.Model):
         related_name="good_practices", verbose_name=_("office"),
     )
     title = models.CharField(_("title"), max_length=255)
-    summary = models.TextField(_("summary"))
+    # As long as an answer may be: a practice is often filled in from one.
+    summary = models.TextField(_("summary"), max_length=ANSWER_MAX_CHARS)
     source_section = models.CharField(_("source"), max_length=300, blank=True)
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     assessment = models.ForeignKey(
@@ -239,6 +240,7 @@ class GoodPractice(models.Model):
             models.UniqueConstraint(
                 fields=["criterion", "city", "title"], name="unique_good_practice"
             ),
+            length_at_most("summary", ANSWER_MAX_CHARS, "practice_summary_length"),
         ]
 
     def __str__(self):
