@@ -93,7 +93,19 @@
     forget();
   }
 
-  form.ovpIsDirty = function () { return inFlight || JSON.stringify(values()) !== lastSent; };
+  // New rows (a funding source not added yet) are saved only by the Save button.
+  function pendingRows() {
+    return Array.prototype.some.call(form.querySelectorAll("[data-new-row]"), function (row) {
+      return Array.prototype.some.call(row.querySelectorAll("input, select"), function (el) {
+        if (el.type === "hidden") return false;
+        if (el.type === "checkbox") return el.checked;
+        return el.value !== "";
+      });
+    });
+  }
+  form.ovpIsDirty = function () {
+    return inFlight || pendingRows() || JSON.stringify(values()) !== lastSent;
+  };
 
   form.addEventListener("input", function () { remember(); status("unsaved", form.dataset.msgUnsaved); });
   form.addEventListener("change", remember);
@@ -164,7 +176,10 @@
         if (!(n in sent)) return;
         h.value = typeof sent[n] === "boolean" ? (sent[n] ? "True" : "False") : sent[n];
       });
-      if (untouched) forget(); else remember();
+      if (untouched && !pendingRows()) forget(); else remember();
+      if (pendingRows() && form.dataset.msgPending) {
+        el.textContent = el.textContent + " " + form.dataset.msgPending;
+      }
     }
     if (compare) compare.hidden = state !== "conflict";
   });

@@ -179,6 +179,18 @@ def test_the_profile_merges_different_facts_and_shows_a_conflict_for_the_same_on
     assert profile.staff_note == "Twelve outreach workers."
     assert profile.budget_note == "Set by the 2023 budget law."
 
+    # A new funding source waits for the Save button; until then leaving asks first.
+    first.reload()
+    first.locator("#id_funding-0-name").fill("Municipal general fund")
+    first.locator("#id_funding-0-kind").select_option("municipal")
+    expect(status(first)).to_contain_text("not saved yet", timeout=15000)
+    dialogs = []
+    first.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    first.get_by_role("link", name="My assessments").first.click()
+    first.wait_for_timeout(1000)
+    assert dialogs == ["beforeunload"]
+    expect(first).to_have_url(re.compile(r"/profile/$"))
+
 
 def test_leaving_with_unsaved_text_asks_first(page, seeded_live_server, sign_in):
     base = seeded_live_server.url
