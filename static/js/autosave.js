@@ -193,7 +193,8 @@
     if (code === 409 || code === 422) return;
     if (code === 403) failed(form.dataset.msg403);
     else if (code === 404) failed(form.dataset.msg404);
-    else if (code === 413) failed(form.dataset.msg413);
+    // Django answers a request body over DATA_UPLOAD_MAX_MEMORY_SIZE with a 400.
+    else if (code === 413 || code === 400) failed(form.dataset.msg413);
     else if (code === 401) failed(form.dataset.msgAuth);
     else failed(form.dataset.msg5xx);
   });
