@@ -39,6 +39,25 @@
     });
     return data;
   }
+  // The values the page was rendered with (what the server holds), whatever was typed
+  // since: on a slow link people type before this script has run.
+  function rendered() {
+    var data = {};
+    fields().forEach(function (el) {
+      if (el.type === "radio") {
+        if (!(el.name in data)) data[el.name] = "";
+        if (el.defaultChecked) data[el.name] = el.value;
+      } else if (el.type === "checkbox") {
+        data[el.name] = el.defaultChecked;
+      } else if (el.tagName === "SELECT") {
+        var chosen = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+        data[el.name] = chosen.length ? chosen[0].value : (el.options.length ? el.options[0].value : "");
+      } else {
+        data[el.name] = norm(el.defaultValue);
+      }
+    });
+    return data;
+  }
   function setField(name, value) {
     fields().forEach(function (el) {
       if (el.name !== name) return;
@@ -65,7 +84,7 @@
   }
   function forget() { try { localStorage.removeItem(key); } catch (e) {} }
 
-  var loaded = values();
+  var loaded = rendered();
   // What the server holds, as far as this page knows: the basis of "unsaved".
   var lastSent = JSON.stringify(loaded);
   var sent = loaded;
@@ -108,6 +127,14 @@
   };
 
   form.addEventListener("input", function () { remember(); status("unsaved", form.dataset.msgUnsaved); });
+  // Typed before this script ran: keep it and save it as soon as htmx is ready.
+  if (!same(values(), loaded)) {
+    remember();
+    status("unsaved", form.dataset.msgUnsaved);
+    document.addEventListener("DOMContentLoaded", function () {
+      setTimeout(function () { htmx.trigger(form, "change"); }, 0);
+    });
+  }
   form.addEventListener("change", remember);
 
   // Skip a save when nothing changed since the last one sent (e.g. the "change" that fires
