@@ -58,6 +58,7 @@ def test_a_full_assessment_on_a_slow_link_never_conflicts_with_itself(
         page.get_by_label("Current strengths").fill(f"Strength {number}.")
         page.get_by_label("Opportunities to enhance effectiveness").fill(f"Opportunity {number}.")
         saved(page)
+        expect(page.get_by_role("button", name="Compare both versions")).to_be_hidden()
         # Pick a level (its autosave leaves at once) and press Save half a second later,
         # while that autosave is still on its way over the 400 ms link.
         level = number % 5
