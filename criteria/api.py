@@ -223,8 +223,9 @@ class ResponseViewSet(mixins.UpdateModelMixin, ScopedViewSet):
         if not form.is_valid():
             raise ValidationError(form.errors)
         try:
+            # The API keeps strict If-Match semantics: any newer version is a 412.
             fresh = workflow.save_response(response=answer, content=form.content(),
-                                           base_version=base, by=request.user)
+                                           base_version=base, by=request.user, merge=False)
         except workflow.StaleVersion as stale:
             return self._stale(stale.current)
         except workflow.WorkflowError as error:

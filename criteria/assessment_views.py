@@ -5,16 +5,20 @@ and checks `can_edit` / `can_review` before any write (read-only members get a 4
 """
 
 import difflib
+import json
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +27,14 @@ from cities.models import AuditEvent, Office, OfficeMembership
 
 from . import consistency, workflow
 from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, StartAssessmentForm
-from .models import Assessment, CriterionResponse, Evidence, Framework, ReviewComment
+from .models import (
+    Assessment,
+    CriterionResponse,
+    Evidence,
+    Framework,
+    ReviewComment,
+    SubmissionKey,
+)
 
 # --- access helpers ------------------------------------------------------------------------
 
@@ -97,14 +108,29 @@ def start_assessment(request, slug):
         raise PermissionDenied(_("Only the office's editors can start an assessment."))
     framework = Framework.objects.default()
     form = StartAssessmentForm(request.POST or None, office=office, framework=framework)
+    if request.method == "POST":
+        already = _already_submitted(request)
+        if already:
+            return already
     if request.method == "POST" and form.is_valid():
-        assessment = workflow.start_assessment(
-            office=office, framework=framework, round=form.cleaned_data["round"],
-            by=request.user, copy_from=form.cleaned_data["copy_from"],
-        )
-        messages.success(request, _("Assessment for round %(round)s started.")
-                         % {"round": assessment.round})
-        return redirect(assessment.get_absolute_url())
+        try:
+            assessment = workflow.start_assessment(
+                office=office, framework=framework, round=form.cleaned_data["round"],
+                by=request.user, copy_from=form.cleaned_data["copy_from"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except workflow.AlreadySubmitted as done:
+            return _to_earlier_submission(request, done.target_url)
+        except IntegrityError:
+            # Another request started the same round between our check and our insert.
+            form.add_error("round", _("This office already has an assessment for round "
+                                      "%(round)s.") % {"round": form.cleaned_data["round"]})
+        else:
+            messages.success(request, _("Assessment for round %(round)s started.")
+                             % {"round": assessment.round})
+            return redirect(assessment.get_absolute_url())
+    if not form["submission_key"].value():
+        form.initial["submission_key"] = uuid.uuid4()
     return render(
         request,
         "criteria/assessment_start.html",
@@ -113,7 +139,40 @@ def start_assessment(request, slug):
     )
 
 
+def _already_submitted(request):
+    """A resent form (double click, reload) goes to what its first sending made."""
+    key = request.POST.get("submission_key", "")
+    try:
+        key = uuid.UUID(key)
+    except ValueError:
+        return None
+    used = SubmissionKey.objects.filter(key=key, user=request.user).first()
+    return _to_earlier_submission(request, used.target_url) if used else None
+
+
+def _to_earlier_submission(request, target_url):
+    messages.info(request, _("This form had already been sent; it was saved once."))
+    return redirect(target_url or reverse("criteria:my-assessments"))
+
+
 # --- editing one criterion -----------------------------------------------------------------
+
+
+def draft_key(request, response):
+    """Where the browser keeps unsaved text: per user, so the next person is never offered it."""
+    return f"ovp-draft-{request.user.pk}-{response.pk}"
+
+
+def _evidence_form(request, assessment, response):
+    """A fresh evidence form, or the one that failed last time (kept across a redirect)."""
+    can_verify = assessment.can_review(request.user)
+    kept = request.session.pop(f"evidence-form-{response.pk}", None)
+    if kept:
+        form = EvidenceForm(kept, can_verify=can_verify)
+        form.is_valid()
+        form.kept_after_redirect = True
+        return form
+    return EvidenceForm(initial={"submission_key": uuid.uuid4()}, can_verify=can_verify)
 
 
 def _edit_context(request, assessment, response, form, evidence_form=None):
@@ -125,8 +184,7 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "response": response,
         "criterion": criterion,
         "form": form,
-        "evidence_form": evidence_form
-        or EvidenceForm(can_verify=assessment.can_review(request.user)),
+        "evidence_form": evidence_form or _evidence_form(request, assessment, response),
         "evidence": response.evidence.all(),
         "comments": ReviewComment.objects.filter(
             Q(response=response) | Q(assessment=assessment, response__isnull=True)
@@ -136,7 +194,8 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "previous": responses[index - 1] if index > 0 else None,
         "next": responses[index + 1] if index + 1 < len(responses) else None,
         "can_edit": assessment.can_edit(request.user),
-        "draft_key": f"ovp-draft-{response.pk}",
+        "draft_key": draft_key(request, response),
+        "forget_draft": request.session.pop(f"saved-{response.pk}", False),
         "contradictions": consistency.contradictions(
             assessment, responses, number=criterion.number
         ),
@@ -158,7 +217,10 @@ def response_edit(request, pk, number):
         return render(request, "criteria/response_edit.html",
                       _edit_context(request, assessment, response, form))
 
-    assessment = editable_assessment_for(request.user, pk)
+    try:
+        assessment = editable_assessment_for(request.user, pk)
+    except PermissionDenied as refused:
+        return _refused(request, refused)
     form = _response_form(response, request.POST)
     if not form.is_valid():
         if request.htmx:
@@ -172,15 +234,20 @@ def response_edit(request, pk, number):
             base_version=form.cleaned_data["version"], by=request.user,
         )
     except workflow.StaleVersion as stale:
-        return _conflict(request, assessment, response, form, stale.current)
+        return _conflict(request, assessment, response, form, stale)
     except workflow.WorkflowError as exc:
-        raise PermissionDenied(" ".join(str(p) for p in exc.problems)) from None
+        return _refused(request, PermissionDenied(" ".join(str(p) for p in exc.problems)))
+    merged_note = _merged_note(saved)
     if request.htmx:
         return render(request, "criteria/partials/save_status.html", {
-            "state": "saved", "response": saved,
+            "state": "saved", "response": saved, "merged_note": merged_note,
+            "values": json.dumps(_client_values(saved)),
             "contradictions": consistency.contradictions(assessment, number=number),
             "oob_consistency": True,
         })
+    request.session[f"saved-{response.pk}"] = True
+    if merged_note:
+        messages.info(request, merged_note)
     messages.success(request, _("Criterion %(n)s saved.") % {"n": number})
     if "save_next" in request.POST:
         following = assessment.responses.filter(criterion__number__gt=number).first()
@@ -190,40 +257,115 @@ def response_edit(request, pk, number):
     return redirect("criteria:response-edit", pk=pk, number=number)
 
 
-def _conflict(request, assessment, response, form, current):
-    """Someone saved since this copy was loaded: show both versions and let the user merge."""
-    theirs = ResponseForm(instance=current, rubric=current.criterion.rubric_levels.all())
+def _refused(request, refused):
+    """An autosave that may no longer write gets the reason in its status line (a 403 that
+    says why: submitted, published, not an editor), never "the connection failed"."""
+    if not request.htmx:
+        raise refused
+    return render(request, "criteria/partials/save_status.html",
+                  {"state": "refused", "reason": str(refused)}, status=403)
+
+
+def _label(form_class, name):
+    return form_class.base_fields[name].label
+
+
+def _merged_note(saved):
+    """Tell the editor which of a colleague's changes were combined with theirs."""
+    kept = getattr(saved, "kept", [])
+    if not kept:
+        return ""
+    who = saved.kept_from.display_name if getattr(saved, "kept_from", None) else _("someone")
+    fields = get_text_list([str(_label(ResponseForm, n)) for n in kept], _("and"))
+    return _("Merged: %(who)s changed %(fields)s meanwhile; their change and yours were both "
+             "kept.") % {"who": who, "fields": fields}
+
+
+def _client_values(response):
+    """The stored answer as autosave.js reads form fields (strings and booleans)."""
+    values = {}
+    for name in ResponseForm.Meta.fields:
+        value = getattr(response, name)
+        if name == "not_applicable":
+            values[name] = bool(value)
+        else:
+            values[name] = "" if value is None else str(value)
+    return values
+
+
+def combine_texts(theirs, mine):
+    """A merge proposal for text both editors changed that drops neither one's words."""
+    theirs, mine = theirs or "", mine or ""
+    if theirs.strip() in mine:
+        return mine
+    if mine.strip() in theirs:
+        return theirs
+    return f"{theirs.rstrip()}\n\n{mine.lstrip()}"
+
+
+TEXT_FIELDS = {"current_strengths", "opportunities", "not_applicable_reason"}
+
+
+def _conflict(request, assessment, response, form, stale):
+    """Someone saved since this copy was loaded and both changed the same fields.
+
+    Shows, for each such field, the version both started from, the saved one and this
+    editor's; the merge form holds everything that could be combined automatically, both
+    texts where both wrote, and no pre-selected choice where both chose differently.
+    """
+    current = stale.current
+    rubric = current.criterion.rubric_levels.all()
     mine = form.content()
+    proposal = dict(stale.merged or mine)
+    must_choose = []
+    for name in stale.conflicts:
+        if name in TEXT_FIELDS:
+            proposal[name] = combine_texts(getattr(current, name), mine.get(name))
+        elif name in ("level", "confidence"):
+            proposal[name] = "unresolved"  # matches no option: nothing is pre-selected
+            must_choose.append(name)
     merge = ResponseForm(
-        initial={**mine, "version": current.version},
-        instance=current,
-        rubric=current.criterion.rubric_levels.all(),
+        initial={**proposal, "version": current.version, "must_choose": ",".join(must_choose)},
+        instance=current, rubric=rubric,
     )
-    fields = [
-        (name, ResponseForm.base_fields[name].label, getattr(current, name), mine.get(name))
-        for name in ResponseForm.Meta.fields
-        if getattr(current, name) != mine.get(name)
+    base = stale.base or {}
+    conflicts = stale.conflicts or [
+        n for n in ResponseForm.Meta.fields if getattr(current, n) != mine.get(n)
     ]
+    who = current.updated_by.display_name if current.updated_by else _("Someone")
     context = {
         "assessment": assessment,
         "response": current,
         "criterion": current.criterion,
-        "theirs": theirs,
         "form": merge,
+        "who": who,
         "differences": [
-            {"label": label, "theirs": _display(current, name, theirs_value),
-             "mine": _display(current, name, mine_value)}
-            for name, label, theirs_value, mine_value in fields
+            {"label": _label(ResponseForm, name), "name": name,
+             "base": _display(current, name, base.get(name)) if stale.base else None,
+             "theirs": _display(current, name, getattr(current, name)),
+             "mine": _display(current, name, mine.get(name)),
+             "combined": name in TEXT_FIELDS, "choose": name in must_choose}
+            for name in conflicts
         ],
-        "draft_key": f"ovp-draft-{current.pk}",
+        "merged": [
+            _label(ResponseForm, name) for name in ResponseForm.Meta.fields
+            if name not in stale.conflicts and stale.base is not None
+            and name in mine and not workflow._same(mine[name], getattr(current, name))
+            and not workflow._same(mine[name], base.get(name))
+        ],
+        "kept": [
+            _label(ResponseForm, name) for name in ResponseForm.Meta.fields
+            if name not in stale.conflicts and stale.base is not None
+            and name in mine and workflow._same(mine[name], base.get(name))
+            and not workflow._same(getattr(current, name), base.get(name))
+        ],
+        "draft_key": draft_key(request, current),
         "title": _("Someone else saved this criterion"),
     }
-    template = (
-        "criteria/partials/save_status.html" if request.htmx else "criteria/response_conflict.html"
-    )
     if request.htmx:
         context["state"] = "conflict"
-    return render(request, template, context, status=409)
+        return render(request, "criteria/partials/save_status.html", context, status=409)
+    return render(request, "criteria/response_conflict.html", context, status=409)
 
 
 def _display(response, name, value):
@@ -295,16 +437,35 @@ def _word_diff(old, new):
 # --- evidence ------------------------------------------------------------------------------
 
 
-@require_POST
 def evidence_add(request, pk, number):
+    """Add evidence (POST). A GET (a reload or a language switch after a refused form)
+    goes back to the criterion, where the refused form is shown again with its errors."""
+    if request.method != "POST":
+        assessment = assessment_for(request.user, pk)
+        response_for(assessment, number)
+        return redirect(reverse("criteria:response-edit", args=[pk, number]) + "#evidence")
     assessment = editable_assessment_for(request.user, pk)
     response = response_for(assessment, number)
+    already = _already_submitted(request)
+    if already:
+        return already
     form = EvidenceForm(request.POST, request.FILES, can_verify=assessment.can_review(request.user))
     if form.is_valid():
-        workflow.add_evidence(response=response, form=form, by=request.user)
+        try:
+            workflow.add_evidence(response=response, form=form, by=request.user,
+                                  submission_key=form.cleaned_data["submission_key"])
+        except workflow.AlreadySubmitted as done:
+            return _to_earlier_submission(request, done.target_url)
+        except workflow.WorkflowError as exc:
+            raise PermissionDenied(" ".join(str(p) for p in exc.problems)) from None
+        request.session.pop(f"evidence-form-{response.pk}", None)
         messages.success(request, _("Evidence “%(title)s” added.")
                          % {"title": form.cleaned_data["title"]})
         return redirect(reverse("criteria:response-edit", args=[pk, number]) + "#evidence")
+    # Kept for a GET of this URL (reload, language switch): what was typed, not the file.
+    request.session[f"evidence-form-{response.pk}"] = {
+        k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"
+    }
     return render(
         request,
         "criteria/response_edit.html",
@@ -378,24 +539,138 @@ def evidence_verify(request, pk):
 # --- profile -------------------------------------------------------------------------------
 
 
+PROFILE_TEXT_FIELDS = {"budget_note", "staff_note", "focus_population", "mandate_goals"}
+
+
 def profile_edit(request, pk):
-    assessment = editable_assessment_for(request.user, pk)
+    """The office profile, with the same protection as a criterion: each save carries the
+    version it started from and merges with what a colleague saved meanwhile; htmx posts
+    autosave it (existing funding sources included; new ones wait for the Save button)."""
+    try:
+        assessment = editable_assessment_for(request.user, pk)
+    except PermissionDenied as refused:
+        return _refused(request, refused)
     profile = assessment.profile
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, instance=profile)
     formset = FundingFormSet(data, instance=profile, prefix="funding")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        workflow.save_profile(assessment=assessment, form=form, formset=formset,
-                              by=request.user)
-        messages.success(request, _("Office profile saved."))
-        return redirect(assessment.get_absolute_url())
-    return render(
-        request,
-        "criteria/profile_edit.html",
-        {"assessment": assessment, "form": form, "formset": formset,
-         "title": _("Office profile")},
-        status=422 if request.method == "POST" else 200,
-    )
+    context = {"assessment": assessment, "form": form, "formset": formset,
+               "draft_key": f"ovp-profile-{request.user.pk}-{profile.pk}",
+               "forget_draft": request.session.pop(f"saved-profile-{profile.pk}", False),
+               "title": _("Office profile")}
+    if request.method != "POST":
+        return render(request, "criteria/profile_edit.html", context)
+    if request.htmx:
+        # Autosave: new funding rows are only added by the Save button, so that a pause
+        # while typing one never creates it twice.
+        for sub in formset.forms:
+            if not sub.instance.pk:
+                sub.empty_permitted = True
+                sub.has_changed = lambda: False
+    if form.is_valid() and formset.is_valid():
+        try:
+            saved = workflow.save_profile(assessment=assessment, form=form, formset=formset,
+                                          by=request.user,
+                                          base_version=form.cleaned_data.get("version"))
+        except workflow.StaleVersion as stale:
+            return _profile_conflict(request, context, stale)
+        except workflow.FundingOverLimit as over:
+            formset._non_form_errors = formset.error_class([
+                _("Share of budget (%%): with the funding sources as saved now, including "
+                  "any saved by a colleague meanwhile, the shares would add up to %(total)s "
+                  "%%; together they may not exceed 100 %%. Nothing was saved; your input is "
+                  "below.") % {"total": format(over.total.normalize(), "f")
+                               if hasattr(over.total, "normalize") else over.total}
+            ], renderer=formset.renderer)
+        except workflow.WorkflowError as exc:
+            raise PermissionDenied(" ".join(str(p) for p in exc.problems)) from None
+        else:
+            note = _profile_merged_note(saved)
+            if request.htmx:
+                return render(request, "criteria/partials/save_status.html",
+                              {"state": "saved", "response": saved, "merged_note": note,
+                               "values": json.dumps(_profile_client_values(saved))})
+            if note:
+                messages.info(request, note)
+            request.session[f"saved-profile-{profile.pk}"] = True
+            messages.success(request, _("Office profile saved."))
+            return redirect(assessment.get_absolute_url())
+    if request.htmx:
+        return render(request, "criteria/partials/save_status.html",
+                      {"form": form, "formset": formset, "state": "invalid"}, status=422)
+    return render(request, "criteria/profile_edit.html", context, status=422)
+
+
+def _profile_client_values(profile):
+    """The stored facts as the page's inputs hold them, for autosave.js to show merges."""
+    form = ProfileForm(instance=profile)
+    values = {}
+    for name in ProfileForm.Meta.fields:
+        bound = form[name]
+        shown = bound.field.widget.format_value(bound.value())
+        if isinstance(shown, list):  # a select's value comes as a list of one
+            shown = shown[0] if shown else ""
+        values[name] = "" if shown is None else str(shown)
+    return values
+
+
+def _profile_merged_note(saved):
+    kept = getattr(saved, "kept", [])
+    if not kept:
+        return ""
+    who = saved.kept_from.display_name if getattr(saved, "kept_from", None) else _("someone")
+    fields = get_text_list([str(ProfileForm.base_fields[n].label) for n in kept], _("and"))
+    return _("Merged: %(who)s changed %(fields)s meanwhile; their change and yours were both "
+             "kept.") % {"who": who, "fields": fields}
+
+
+def _profile_conflict(request, context, stale):
+    """Both changed the same facts: show base, theirs and yours; the form proposes a merge."""
+    current = stale.current
+    form = context["form"]
+    mine = form.content()
+    proposal = dict(stale.merged or mine)
+    for name in stale.conflicts:
+        if name in PROFILE_TEXT_FIELDS:
+            proposal[name] = combine_texts(getattr(current, name), mine.get(name))
+        else:
+            proposal[name] = getattr(current, name)
+    base = stale.base or {}
+    merge = ProfileForm(initial={**proposal, "version": current.version}, instance=current)
+
+    def show(name, value):
+        field = ProfileForm.base_fields[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        if value is None or value == "":
+            return ""
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        return choices.get(value, value)
+
+    if request.htmx:
+        return render(request, "criteria/partials/save_status.html",
+                      {"state": "conflict", "who": _profile_editor_name(current)}, status=409)
+    context.update({
+        "form": merge,
+        "conflict": True,
+        "who": _profile_editor_name(current),
+        "problems": stale.problems,
+        "differences": [
+            {"label": ProfileForm.base_fields[name].label,
+             "base": show(name, base.get(name)) if stale.base else None,
+             "theirs": show(name, getattr(current, name)),
+             "mine": show(name, mine.get(name)),
+             "combined": name in PROFILE_TEXT_FIELDS}
+            for name in stale.conflicts
+        ],
+        "title": _("Someone else saved the office profile"),
+    })
+    return render(request, "criteria/profile_edit.html", context, status=409)
+
+
+def _profile_editor_name(profile):
+    user = workflow._profile_editor(profile)
+    return user.display_name if user else _("Someone")
 
 
 # --- submitting ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    COMMENT_MAX_CHARS,
     Assessment,
     CriterionResponse,
     DatePrecision,
@@ -19,6 +20,27 @@ from .models import (
 from .uploads import MAX_NAME_LENGTH, check_upload
 
 BLANK_LEVEL = [("", _("Not chosen yet"))]
+
+
+def counted(form):
+    """Show a live character counter instead of the browser's silent cut at `maxlength`.
+
+    A pasted text longer than `maxlength` would be truncated without a word; with
+    `data-maxlength` app.js counts as the user types and the server refuses the excess
+    with a message naming the field.
+    """
+    for field in form.fields.values():
+        limit = getattr(field, "max_length", None)
+        if limit and not field.widget.is_hidden:
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = str(limit)
+
+
+class SubmissionKeyField(forms.UUIDField):
+    """The form's idempotency token (see workflow.claim_submission)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, **kwargs)
 
 
 class ResponseForm(forms.ModelForm):
@@ -40,6 +62,9 @@ class ResponseForm(forms.ModelForm):
         widget=forms.RadioSelect,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # On the merge screen: the choices both editors made differently, which the person
+    # merging must pick explicitly (none is pre-selected).
+    must_choose = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = CriterionResponse
@@ -77,9 +102,13 @@ class ResponseForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
             self.initial["language"] = self.instance.language or get_language()
         self.fields["language"].required = False
+        counted(self)
 
     def clean(self):
         cleaned = super().clean()
+        for name in (cleaned.get("must_choose") or "").split(","):
+            if name in ("level", "confidence") and name not in self.data:
+                self.add_error(name, _("You and a colleague chose differently: pick one."))
         if cleaned.get("not_applicable"):
             if not (cleaned.get("not_applicable_reason") or "").strip():
                 self.add_error(
@@ -104,6 +133,8 @@ class ResponseForm(forms.ModelForm):
 
 
 class EvidenceForm(forms.ModelForm):
+    submission_key = SubmissionKeyField()
+
     class Meta:
         model = Evidence
         fields = ["kind", "title", "url", "file", "date", "date_precision", "source", "note",
@@ -133,6 +164,7 @@ class EvidenceForm(forms.ModelForm):
         # Optional: a date typed without saying otherwise is an exact day.
         self.fields["date_precision"].required = False
         self.fields["date_precision"].initial = DatePrecision.DAY
+        counted(self)
 
     def clean_date_precision(self):
         return self.cleaned_data.get("date_precision") or DatePrecision.DAY
@@ -174,9 +206,22 @@ class FundingShareFormSet(BaseInlineFormSet):
             )
 
 
+class FundingForm(forms.ModelForm):
+    """One funding source. Each field also sends the value it was rendered with, so a save
+    writes only what this editor changed and keeps a colleague's change to another field."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("id", "DELETE", "profile"):
+                field.show_hidden_initial = True
+        counted(self)
+
+
 FundingFormSet = inlineformset_factory(
     OfficeProfile,
     FundingSource,
+    form=FundingForm,
     formset=FundingShareFormSet,
     fields=["name", "kind", "share_percent", "project_based", "legally_protected"],
     extra=2,
@@ -185,6 +230,10 @@ FundingFormSet = inlineformset_factory(
 
 
 class ProfileForm(forms.ModelForm):
+    """The profile's facts. `version` is the one the editor's copy was based on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
     class Meta:
         model = OfficeProfile
         fields = [
@@ -234,6 +283,12 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.OPTIONAL_CHOICES:
             self.fields[name].required = False
+        if not self.is_bound:
+            self.initial.setdefault("version", self.instance.version)
+        counted(self)
+
+    def content(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
     def clean_leadership(self):
         return self.cleaned_data.get("leadership") or OfficeProfile.Leadership.UNKNOWN
@@ -277,6 +332,7 @@ class ProfileForm(forms.ModelForm):
 
 
 class StartAssessmentForm(forms.Form):
+    submission_key = SubmissionKeyField()
     round = forms.CharField(
         label=_("Round"), max_length=40, help_text=_("Usually the year, e.g. 2026.")
     )
@@ -322,6 +378,7 @@ class CommentForm(forms.ModelForm):
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, **kwargs)
+        counted(self)
         self.instance.assessment = assessment
         self.fields["response"].queryset = assessment.responses.select_related("criterion")
         self.fields["response"].empty_label = _("The assessment as a whole")
@@ -333,4 +390,9 @@ class RequestChangesForm(forms.Form):
         label=_("What should the office change?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent to the office's editors with your comments per criterion."),
+        max_length=COMMENT_MAX_CHARS,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counted(self)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from cities.models import City, NetworkRole, Region
 from reports import tabular
 
+from .forms import counted
 from .models import Assessment, Criterion, CriterionResponse, Framework, GoodPractice
 
 EXPORT_COLUMNS = [
@@ -149,6 +150,7 @@ class PracticeForm(forms.ModelForm):
             city__in=cities.values("pk")).select_related("city").order_by("city__name", "name")
         self.fields["assessment"].queryset = _reviewed_assessments(user).select_related(
             "office", "city").order_by("-round", "city__name")
+        counted(self)
 
     def clean(self):
         cleaned = super().clean()

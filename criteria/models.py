@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,21 @@ LEVEL_NAMES = {
 }
 
 level_validators = [MinValueValidator(LEVEL_MIN), MaxValueValidator(LEVEL_MAX)]
+
+# Longest free text accepted, the same on pages, API and database (checked by constraints
+# below): one answer may be long, but not so long that one editor can stall every brief.
+ANSWER_MAX_CHARS = 20_000
+NOTE_MAX_CHARS = 10_000
+COMMENT_MAX_CHARS = 5_000
+PROFILE_NOTE_MAX_CHARS = 2_000
+PROFILE_GOALS_MAX_CHARS = 5_000
+
+
+def length_at_most(field, limit, name):
+    """A CHECK constraint: `field` holds at most `limit` characters."""
+    return models.CheckConstraint(
+        condition=models.lookups.LessThanOrEqual(Length(field), limit), name=name
+    )
 
 
 # --- The framework -------------------------------------------------------------------------
@@ -251,7 +267,8 @@ class GoodPractice(models.Model):
         related_name="good_practices", verbose_name=_("office"),
     )
     title = models.CharField(_("title"), max_length=255)
-    summary = models.TextField(_("summary"))
+    # As long as an answer may be: a practice is often filled in from one.
+    summary = models.TextField(_("summary"), max_length=ANSWER_MAX_CHARS)
     source_section = models.CharField(_("source"), max_length=300, blank=True)
     source_url = models.URLField(_("source link"), max_length=500, blank=True)
     assessment = models.ForeignKey(
@@ -273,6 +290,7 @@ class GoodPractice(models.Model):
             models.UniqueConstraint(
                 fields=["criterion", "city", "title"], name="unique_good_practice"
             ),
+            length_at_most("summary", ANSWER_MAX_CHARS, "practice_summary_length"),
         ]
 
     def __str__(self):
@@ -527,12 +545,14 @@ class OfficeProfile(SeededTextTranslations):
         _("budget fiscal year"), null=True, blank=True,
         validators=[MinValueValidator(1900), validate_not_future_year],
     )
-    budget_note = models.TextField(_("budget notes"), blank=True)
+    budget_note = models.TextField(_("budget notes"), blank=True,
+                                   max_length=PROFILE_NOTE_MAX_CHARS)
     staff_fte = models.DecimalField(
         _("full-time staff"), max_digits=7, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0)],
     )
-    staff_note = models.TextField(_("staff notes"), blank=True)
+    staff_note = models.TextField(_("staff notes"), blank=True,
+                                  max_length=PROFILE_NOTE_MAX_CHARS)
     staffing_model = models.CharField(
         _("staffing model"), max_length=12,
         choices=StaffingModel.choices, default=StaffingModel.UNKNOWN,
@@ -544,8 +564,10 @@ class OfficeProfile(SeededTextTranslations):
     prevention_primary = models.BooleanField(_("primary prevention"), null=True, blank=True)
     prevention_secondary = models.BooleanField(_("secondary prevention"), null=True, blank=True)
     prevention_tertiary = models.BooleanField(_("tertiary prevention"), null=True, blank=True)
-    focus_population = models.TextField(_("focus population"), blank=True)
-    mandate_goals = models.TextField(_("mandate goals"), blank=True)
+    focus_population = models.TextField(_("focus population"), blank=True,
+                                        max_length=PROFILE_NOTE_MAX_CHARS)
+    mandate_goals = models.TextField(_("mandate goals"), blank=True,
+                                     max_length=PROFILE_GOALS_MAX_CHARS)
     has_baseline = models.BooleanField(_("has a baseline"), null=True, blank=True)
     last_diagnosis_year = models.PositiveSmallIntegerField(
         _("year of the last diagnosis"), null=True, blank=True,
@@ -600,9 +622,12 @@ class OfficeProfile(SeededTextTranslations):
         help_text=_("1 to 12; leave empty if only the year is known."),
     )
     notes = models.TextField(
-        _("notes and sources for these facts"), blank=True,
+        _("notes and sources for these facts"), blank=True, max_length=PROFILE_GOALS_MAX_CHARS,
         help_text=_("Where each fact comes from, and anything a reader should know about it."),
     )
+    # Bumped by every save (compare-and-set, as for responses): a form based on an older
+    # version is merged with what was saved meanwhile, or shown as a conflict.
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(excluded_fields=["content_translations"])
 
@@ -629,6 +654,13 @@ class OfficeProfile(SeededTextTranslations):
                     next_transition_year__isnull=False),
                 name="profile_transition_month_needs_year",
             ),
+            length_at_most("budget_note", PROFILE_NOTE_MAX_CHARS, "profile_budget_note_length"),
+            length_at_most("staff_note", PROFILE_NOTE_MAX_CHARS, "profile_staff_note_length"),
+            length_at_most("focus_population", PROFILE_NOTE_MAX_CHARS,
+                           "profile_focus_population_length"),
+            length_at_most("mandate_goals", PROFILE_GOALS_MAX_CHARS,
+                           "profile_mandate_goals_length"),
+            length_at_most("notes", PROFILE_GOALS_MAX_CHARS, "profile_notes_length"),
         ]
 
     def __str__(self):
@@ -700,11 +732,15 @@ class CriterionResponse(SeededTextTranslations):
     level = models.PositiveSmallIntegerField(
         _("level"), choices=Level.choices, null=True, blank=True, validators=level_validators
     )
-    level_rationale = models.TextField(_("why this level"), blank=True)
+    level_rationale = models.TextField(_("why this level"), blank=True,
+                                       max_length=ANSWER_MAX_CHARS)
     not_applicable = models.BooleanField(_("not applicable"), default=False)
-    not_applicable_reason = models.TextField(_("why not applicable"), blank=True)
-    current_strengths = models.TextField(_("current strengths"), blank=True)
-    opportunities = models.TextField(_("opportunities to enhance effectiveness"), blank=True)
+    not_applicable_reason = models.TextField(_("why not applicable"), blank=True,
+                                             max_length=ANSWER_MAX_CHARS)
+    current_strengths = models.TextField(_("current strengths"), blank=True,
+                                         max_length=ANSWER_MAX_CHARS)
+    opportunities = models.TextField(_("opportunities to enhance effectiveness"), blank=True,
+                                     max_length=ANSWER_MAX_CHARS)
     confidence = models.CharField(
         _("confidence"), max_length=6, choices=Confidence.choices, blank=True
     )
@@ -743,6 +779,11 @@ class CriterionResponse(SeededTextTranslations):
                 )),
                 name="not_applicable_has_reason_and_no_level",
             ),
+            length_at_most("level_rationale", ANSWER_MAX_CHARS, "response_rationale_length"),
+            length_at_most("not_applicable_reason", ANSWER_MAX_CHARS,
+                           "response_not_applicable_reason_length"),
+            length_at_most("current_strengths", ANSWER_MAX_CHARS, "response_strengths_length"),
+            length_at_most("opportunities", ANSWER_MAX_CHARS, "response_opportunities_length"),
         ]
 
     def __str__(self):
@@ -810,7 +851,7 @@ class Evidence(SeededTextTranslations):
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("file type"), max_length=100, blank=True)
     size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=NOTE_MAX_CHARS)
     date = models.DateField(_("date"), null=True, blank=True)
     date_precision = models.CharField(
         _("date known to"), max_length=5, choices=DatePrecision.choices,
@@ -836,6 +877,9 @@ class Evidence(SeededTextTranslations):
         ordering = ["response", "created_at", "pk"]
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
+        constraints = [
+            length_at_most("note", NOTE_MAX_CHARS, "evidence_note_length"),
+        ]
 
     def __str__(self):
         return self.title
@@ -855,7 +899,7 @@ class ReviewComment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
         related_name="review_comments", verbose_name=_("author"),
     )
-    body = models.TextField(_("comment"))
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX_CHARS)
     language = models.CharField(
         _("written in"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
@@ -866,6 +910,9 @@ class ReviewComment(models.Model):
         ordering = ["assessment", "created_at"]
         verbose_name = _("review comment")
         verbose_name_plural = _("review comments")
+        constraints = [
+            length_at_most("body", COMMENT_MAX_CHARS, "comment_body_length"),
+        ]
 
     def __str__(self):
         return self.body[:60]
@@ -873,3 +920,27 @@ class ReviewComment(models.Model):
     def clean(self):
         if self.response_id and self.response.assessment_id != self.assessment_id:
             raise ValidationError({"response": _("That criterion belongs to another assessment.")})
+
+
+class SubmissionKey(models.Model):
+    """An idempotency token: one per rendered form that creates something.
+
+    Claimed in the same transaction as the object it creates, so a double click or a
+    resent form finds the key taken and is sent to what the first request made, instead of
+    making a second one (or failing on a unique constraint).
+    """
+
+    key = models.UUIDField(_("key"), primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("user"),
+    )
+    target_url = models.CharField(_("result"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission key")
+        verbose_name_plural = _("submission keys")
+
+    def __str__(self):
+        return str(self.key)

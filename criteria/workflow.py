@@ -1,14 +1,17 @@
 """Writes that touch several rows: starting, saving, submitting, reviewing, publishing.
 
-Each is a keyword-only function under one transaction. Saves of a response are
-compare-and-set on its `version`: a save based on an older version is refused with
-`StaleVersion`, never applied, so two editors cannot silently overwrite each other.
+Each is a keyword-only function under one transaction. Saves of a response (and of an
+office profile) are compare-and-set on its `version`. A save based on an older version is
+merged three ways with what was saved meanwhile, using the version the editor started from
+(read back from the history): fields only one side changed are combined; fields both changed
+differently raise `StaleVersion` and nothing is written, so two editors never silently
+overwrite each other. A stale save whose content equals what is stored is no conflict.
 """
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +26,10 @@ from .models import (
     CriterionResponse,
     DatePrecision,
     Evidence,
+    FundingSource,
     OfficeProfile,
     ReviewComment,
+    SubmissionKey,
 )
 
 
@@ -37,11 +42,94 @@ class WorkflowError(Exception):
 
 
 class StaleVersion(Exception):
-    """The response changed since the editor's copy was loaded."""
+    """The object changed since the editor's copy was loaded, in a way that needs a person.
 
-    def __init__(self, current):
+    `current` is the stored row; `base` the values the editor started from (None when the
+    history no longer has them); `conflicts` the fields both sides changed differently;
+    `merged` the editor's content with what only the other side changed folded in.
+    """
+
+    def __init__(self, current, *, base=None, conflicts=(), merged=None, problems=()):
         self.current = current
-        super().__init__(f"response {current.pk} is at version {current.version}")
+        self.base = base
+        self.conflicts = list(conflicts)
+        self.merged = dict(merged or {})
+        self.problems = list(problems)
+        super().__init__(f"{type(current).__name__} {current.pk} is at version {current.version}")
+
+
+class AlreadySubmitted(Exception):
+    """This form was already sent and acted on; `target_url` shows what it made."""
+
+    def __init__(self, target_url):
+        self.target_url = target_url
+        super().__init__(target_url)
+
+
+def _same(a, b):
+    # Browsers send a textarea's line breaks as CRLF; the same text must compare equal.
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+    return a == b
+
+
+def three_way(*, base, mine, theirs):
+    """Merge `mine` (field → value) into `theirs` given the common `base`.
+
+    Returns (write, conflicts, kept): the fields to write with `mine`'s value, the fields
+    both sides changed differently, and the fields only the other side changed (kept as
+    stored). Without a base every differing field is a conflict.
+    """
+    write, conflicts, kept = {}, [], []
+    for name, value in mine.items():
+        stored = theirs[name]
+        if _same(value, stored):
+            continue
+        if base is None or name not in base:
+            conflicts.append(name)
+        elif _same(value, base[name]):
+            kept.append(name)
+        elif _same(stored, base[name]):
+            write[name] = value
+        else:
+            conflicts.append(name)
+    return write, conflicts, kept
+
+
+def _base_values(model_object, version, fields):
+    """The values `fields` had at `version`, from django-simple-history; None if unknown."""
+    record = (
+        model_object.history.filter(version=version).order_by("-history_id").first()
+    )
+    if record is None:
+        return None
+    return {name: getattr(record, name) for name in fields}
+
+
+def claim_submission(key, by):
+    """Take the idempotency key of a form, or raise AlreadySubmitted if it was used.
+
+    Call inside the transaction that creates the object; `SubmissionKey.target_url` is
+    filled in by `_record_submission` before it commits.
+    """
+    if key is None:
+        return None
+    used = SubmissionKey.objects.filter(key=key).first()
+    if used is not None:
+        raise AlreadySubmitted(used.target_url)
+    try:
+        with transaction.atomic():
+            return SubmissionKey.objects.create(key=key, user=by)
+    except IntegrityError:
+        # A concurrent request with the same key committed first (we waited for it).
+        used = SubmissionKey.objects.filter(key=key).first()
+        raise AlreadySubmitted(used.target_url if used else "") from None
+
+
+def _record_submission(claim, target_url):
+    if claim is not None:
+        claim.target_url = target_url
+        claim.save(update_fields=["target_url"])
 
 
 # --- notices -------------------------------------------------------------------------------
@@ -90,8 +178,9 @@ OFFICE_FACTS = [
 
 
 @transaction.atomic
-def start_assessment(*, office, framework, round, by, copy_from=None):
+def start_assessment(*, office, framework, round, by, copy_from=None, submission_key=None):
     """A new draft for `office`: blank, or copied forward from a published assessment."""
+    claim = claim_submission(submission_key, by)
     if copy_from is not None:
         copy_from = Assessment.objects.select_related("profile").get(pk=copy_from.pk)
     if copy_from is not None and (
@@ -136,6 +225,7 @@ def start_assessment(*, office, framework, round, by, copy_from=None):
                 evidence.pk = None
                 evidence.response = response
                 evidence.save()
+    _record_submission(claim, assessment.get_absolute_url())
     return assessment
 
 
@@ -155,20 +245,44 @@ def _claim(response_pk, base_version):
     )
 
 
-@transaction.atomic
-def save_response(*, response, content, base_version, by):
-    """Write `content` (field → value) if nobody saved since `base_version`.
+RESPONSE_FIELDS = ["level", "current_strengths", "opportunities", "confidence",
+                   "not_applicable", "not_applicable_reason", "language", "level_rationale"]
 
-    Raises StaleVersion with the current row when someone did, and WorkflowError when the
-    assessment is no longer editable. One history row per successful save.
+
+@transaction.atomic
+def save_response(*, response, content, base_version, by, merge=True):
+    """Write `content` (field → value), based on the editor's copy at `base_version`.
+
+    If someone saved since, the save is merged three ways (see `three_way`); with
+    `merge=False` (the API's strict If-Match) any newer version is refused. Raises
+    StaleVersion when a person must decide, and WorkflowError when the assessment is no
+    longer editable. Returns the saved row, with `kept` (fields whose newer stored value
+    was kept) and `kept_from` (who saved them). One history row per write; none when the
+    content equals what is stored.
     """
     # Lock the assessment (shared with submit / publish, which lock it too) and check it
-    # is still open for edits.
+    # is still open for edits. Every save of its responses waits here, so once we hold the
+    # lock the stored version cannot move under us.
     _require_editable(Assessment.objects.select_for_update().get(pk=response.assessment_id))
+    kept, kept_from = [], None
     if not _claim(response.pk, base_version):
-        raise StaleVersion(
-            CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
-        )
+        current = CriterionResponse.objects.select_related("updated_by").get(pk=response.pk)
+        if not merge:
+            raise StaleVersion(current)
+        stored = {name: getattr(current, name) for name in content}
+        base = _base_values(current, base_version, list(content))
+        write, conflicts, kept = three_way(base=base, mine=content, theirs=stored)
+        if conflicts:
+            merged = {**content, **{name: stored[name] for name in kept}}
+            raise StaleVersion(current, base=base, conflicts=conflicts, merged=merged)
+        if not write:
+            # Nothing of ours differs from what is stored (often our own earlier autosave).
+            current.kept, current.kept_from = kept, current.updated_by
+            return current
+        kept_from = current.updated_by
+        content = write
+        if not _claim(response.pk, current.version):
+            raise StaleVersion(current)
     fresh = CriterionResponse.objects.get(pk=response.pk)
     for name, value in content.items():
         setattr(fresh, name, value)
@@ -176,12 +290,14 @@ def save_response(*, response, content, base_version, by):
     fresh.updated_by = by
     fresh._history_user = by
     fresh.save()
+    fresh.kept, fresh.kept_from = kept, kept_from
     return fresh
 
 
 def confirm_response(*, response, base_version, by):
     """Accept a carried-over answer as still true, without changing it."""
-    return save_response(response=response, content={}, base_version=base_version, by=by)
+    return save_response(response=response, content={}, base_version=base_version, by=by,
+                         merge=False)
 
 
 def _require_editable(assessment):
@@ -190,14 +306,15 @@ def _require_editable(assessment):
                              % {"status": assessment.get_status_display()}])
 
 
-def add_evidence(*, response, form, by):
+def add_evidence(*, response, form, by, submission_key=None):
     """Save the evidence; if anything fails once its file is stored, remove the file.
 
     The row and its history roll back with the transaction, but storage is not
     transactional: without this, a failed write would leave an orphan file behind.
     """
     try:
-        return _add_evidence(response=response, form=form, by=by)
+        return _add_evidence(response=response, form=form, by=by,
+                             submission_key=submission_key)
     except BaseException:
         stored = form.instance.file
         if (stored and getattr(stored, "_committed", False) and stored.name
@@ -207,9 +324,10 @@ def add_evidence(*, response, form, by):
 
 
 @transaction.atomic
-def _add_evidence(*, response, form, by):
+def _add_evidence(*, response, form, by, submission_key=None):
     assessment = Assessment.objects.select_for_update().get(pk=response.assessment_id)
     _require_editable(assessment)
+    claim = claim_submission(submission_key, by)
     evidence = form.save(commit=False)
     evidence.response = response
     evidence.created_by = by
@@ -220,6 +338,11 @@ def _add_evidence(*, response, form, by):
         evidence.size = form.cleaned_data["file"].size
     evidence._history_user = by
     evidence.save()
+    _record_submission(
+        claim,
+        reverse("criteria:response-edit", args=[assessment.pk, response.criterion.number])
+        + "#evidence",
+    )
     return evidence
 
 
@@ -236,24 +359,142 @@ def delete_evidence(*, evidence, by):
         transaction.on_commit(lambda: storage.delete(stored))
 
 
+FUNDING_FIELDS = ["name", "kind", "share_percent", "project_based", "legally_protected"]
+
+
+class FundingOverLimit(Exception):
+    """The funding shares, as they would be stored, add up to more than 100 %."""
+
+    def __init__(self, total):
+        self.total = total
+        super().__init__(f"funding shares would add up to {total} %")
+
+
+def _hidden_initial(form, name):
+    """The value a formset field had when the editor's page was rendered (its base)."""
+    field = form.fields[name]
+    raw = field.hidden_widget().value_from_datadict(
+        form.data, form.files, form.add_initial_prefix(name)
+    )
+    try:
+        return field.to_python(raw)
+    except Exception:  # noqa: BLE001 - a mangled hidden value only means "base unknown"
+        return None
+
+
+def _profile_editor(profile):
+    record = profile.history.order_by("-history_id").select_related("history_user").first()
+    return record.history_user if record else None
+
+
 @transaction.atomic
-def save_profile(*, assessment, form, formset, by):
+def save_profile(*, assessment, form, formset, by, base_version=None):
+    """Save the profile form and its funding formset, merged with any save made meanwhile.
+
+    Profile fields merge three ways against the version the form started from (history);
+    each funding source writes only the fields the editor changed (their form carries the
+    values it started from), so a colleague's edit of another field or source stays. Shares
+    are checked against what would be stored: FundingOverLimit when they pass 100 %.
+    """
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _require_editable(locked)
-    profile = form.save(commit=False)
-    profile._history_user = by
-    profile.save()
-    formset.instance = profile
-    instances = formset.save(commit=False)
-    for obj in formset.deleted_objects:
-        obj.delete()
+    profile = OfficeProfile.objects.get(assessment=locked)
+    mine = {name: form.cleaned_data[name] for name in form.Meta.fields}
+    if base_version is None:
+        base_version = profile.version
+    stale = not OfficeProfile.objects.filter(pk=profile.pk, version=base_version).update(
+        version=F("version") + 1
+    )
+    kept, kept_from, conflicts, problems = [], None, [], []
+    content = mine
+    if stale:
+        current = OfficeProfile.objects.get(pk=profile.pk)
+        stored = {name: getattr(current, name) for name in mine}
+        base = _base_values(current, base_version, list(mine))
+        content, conflicts, kept = three_way(base=base, mine=mine, theirs=stored)
+        kept_from = _profile_editor(current)
+        OfficeProfile.objects.filter(pk=profile.pk).update(version=F("version") + 1)
+
+    # The funding sources as they will be: start from what is stored now.
+    stored_sources = {s.pk: s for s in FundingSource.objects.filter(profile=profile)}
+    deleted, changed, added = [], [], []
+    for sub in formset.forms:
+        if not hasattr(sub, "cleaned_data") or not sub.has_changed() and not sub.instance.pk:
+            continue
+        pk = sub.instance.pk
+        if pk and formset.can_delete and sub.cleaned_data.get("DELETE"):
+            if pk in stored_sources:
+                deleted.append(stored_sources.pop(pk))
+            continue
+        if not sub.has_changed():
+            continue
+        if not pk:
+            source = FundingSource(profile=profile, **{
+                name: sub.cleaned_data[name] for name in FUNDING_FIELDS
+            })
+            added.append(source)
+            continue
+        source = stored_sources.get(pk)
+        label = sub.cleaned_data.get("name") or sub.instance.name
+        if source is None:
+            problems.append(_("Funding source “%(name)s” was removed by someone else meanwhile; "
+                              "add it again if it is still needed.") % {"name": label})
+            continue
+        for name in sub.changed_data:
+            if name not in FUNDING_FIELDS:
+                continue
+            value = sub.cleaned_data[name]
+            if stale:
+                base_value = _hidden_initial(sub, name)
+                stored_value = getattr(source, name)
+                if not _same(stored_value, base_value) and not _same(stored_value, value):
+                    problems.append(
+                        _("Funding source “%(name)s”, %(field)s: someone else saved "
+                          "“%(theirs)s” meanwhile; you wrote “%(mine)s”.")
+                        % {"name": label, "field": sub.fields[name].label,
+                           "theirs": stored_value, "mine": value})
+                    continue
+            setattr(source, name, value)
+        changed.append(source)
+    if conflicts or problems:
+        merged = {**mine, **{name: getattr(current, name) for name in kept}} if stale else mine
+        raise StaleVersion(current if stale else profile, base=base if stale else None,
+                           conflicts=conflicts, merged=merged, problems=problems)
+
+    kept_sources = list(stored_sources.values())
+    total = sum((s.share_percent or 0 for s in kept_sources), 0) + sum(
+        (s.share_percent or 0 for s in added), 0)
+    # `changed` sources are among kept_sources (same objects), so their new shares count.
+    if total > 100:
+        raise FundingOverLimit(total)
+
+    fresh = OfficeProfile.objects.get(pk=profile.pk)
+    for name, value in content.items():
+        setattr(fresh, name, value)
+    fresh._history_user = by
+    fresh.save()
+    for source in deleted:
+        source._history_user = by
+        source.delete()
     # Lower shares before raising others, so that moving budget from one source to another
     # never passes 100 % part-way through (the database refuses that).
-    before = {s.pk: s.share_percent or 0 for s in profile.funding_sources.all()}
-    for obj in sorted(instances, key=lambda s: (s.share_percent or 0) - before.get(s.pk, 0)):
-        obj._history_user = by
-        obj.save()
-    return profile
+    before = {s.pk: s.share_percent or 0
+              for s in FundingSource.objects.filter(profile=profile)}
+    try:
+        with transaction.atomic():
+            for source in sorted(changed, key=lambda s: (s.share_percent or 0)
+                                 - before.get(s.pk, 0)):
+                source._history_user = by
+                source.save()
+            for source in added:
+                source._history_user = by
+                source.save()
+    except IntegrityError as error:
+        if "funding shares" in str(error):
+            raise FundingOverLimit(total) from error
+        raise
+    fresh.kept, fresh.kept_from = kept, kept_from
+    return fresh
 
 
 # --- review --------------------------------------------------------------------------------

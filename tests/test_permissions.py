@@ -41,6 +41,10 @@ GET_TABLE = [
     ("profile", lambda o: reverse("criteria:profile-edit", args=[o["draft"].pk]), EDIT_DRAFT),
     ("submit page", lambda o: reverse("criteria:assessment-submit", args=[o["draft"].pk]),
      EDIT_DRAFT),
+    # A GET of the add-evidence URL (a reload or language switch after a refused form)
+    # goes back to the criterion for those who may see it.
+    ("add evidence (GET)", lambda o: reverse("criteria:evidence-add", args=[o["draft"].pk, 1]),
+     expect(404, 302, 302, 404, 302, 404)),
     ("evidence download", lambda o: reverse("criteria:evidence-download",
                                             args=[o["evidence"].pk]), SEE_DRAFT),
     ("evidence delete page", lambda o: reverse("criteria:evidence-delete",

@@ -1,8 +1,13 @@
-/* Autosave for the criterion form, and a copy in this browser of whatever is not saved yet.
+/* Autosave for a form marked data-autosave (a criterion's answer, the office profile), and a
+ * copy in this browser of whatever is not saved yet.
  *
- * htmx posts the form as the user pauses; the server answers with the status line (and the
- * new version). Until a save succeeds, the typed text is kept in localStorage, so a dropped
- * connection or a closed tab loses nothing: the next visit offers it back.
+ * htmx posts the form as the user pauses; the server answers with the status line and the
+ * new version (and, when it merged a colleague's change, the stored values, which are put
+ * into fields the user has not touched since). Until a save succeeds, the typed text is kept
+ * in localStorage under a key that names the signed-in user (removed at sign-out), so a
+ * dropped connection or a closed tab loses nothing and nobody else is offered it.
+ * A Save button pressed while an autosave is on its way waits for it, so the page never
+ * reports the user's own autosave as somebody else's change.
  * Without JavaScript the form still works through its ordinary Save buttons.
  * Messages come from the form's data-msg-* attributes, translated by the template.
  */
@@ -11,8 +16,59 @@
   var form = document.querySelector("form[data-autosave]");
   if (!form) return;
   var key = form.dataset.draftKey;
-  var FIELDS = ["level", "current_strengths", "opportunities", "confidence", "language",
-                "not_applicable", "not_applicable_reason"];
+
+  function norm(v) { return typeof v === "string" ? v.replace(/\r\n/g, "\n") : v; }
+  function fields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.name !== "csrfmiddlewaretoken" && el.type !== "hidden" &&
+        el.type !== "file" && el.type !== "submit" && el.type !== "button" &&
+        el.tagName !== "FIELDSET" && el.tagName !== "BUTTON";
+    });
+  }
+  function values() {
+    var data = {};
+    fields().forEach(function (el) {
+      if (el.type === "radio") {
+        if (!(el.name in data)) data[el.name] = "";
+        if (el.checked) data[el.name] = el.value;
+      } else if (el.type === "checkbox") {
+        data[el.name] = el.checked;
+      } else {
+        data[el.name] = norm(el.value);
+      }
+    });
+    return data;
+  }
+  // The values the page was rendered with (what the server holds), whatever was typed
+  // since: on a slow link people type before this script has run.
+  function rendered() {
+    var data = {};
+    fields().forEach(function (el) {
+      if (el.type === "radio") {
+        if (!(el.name in data)) data[el.name] = "";
+        if (el.defaultChecked) data[el.name] = el.value;
+      } else if (el.type === "checkbox") {
+        data[el.name] = el.defaultChecked;
+      } else if (el.tagName === "SELECT") {
+        var chosen = Array.prototype.filter.call(el.options, function (o) { return o.defaultSelected; });
+        data[el.name] = chosen.length ? chosen[0].value : (el.options.length ? el.options[0].value : "");
+      } else {
+        data[el.name] = norm(el.defaultValue);
+      }
+    });
+    return data;
+  }
+  function setField(name, value) {
+    fields().forEach(function (el) {
+      if (el.name !== name) return;
+      if (el.type === "radio") el.checked = (String(value) === el.value);
+      else if (el.type === "checkbox") el.checked = !!value;
+      else el.value = value == null ? "" : value;
+      if (el.ovpUpdateCount) el.ovpUpdateCount();
+    });
+  }
+  function apply(data) { Object.keys(data).forEach(function (n) { setField(n, data[n]); }); }
+  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
   function status(state, text) {
     var el = document.getElementById("save-status");
@@ -22,40 +78,21 @@
     el.textContent = text;
   }
 
-  function values() {
-    var data = {};
-    FIELDS.forEach(function (name) {
-      var inputs = form.querySelectorAll("[name='" + name + "']");
-      inputs.forEach(function (input) {
-        if (input.type === "radio") { if (input.checked) data[name] = input.value; }
-        else if (input.type === "checkbox") { data[name] = input.checked; }
-        else { data[name] = input.value; }
-      });
-      if (!(name in data)) data[name] = "";
-    });
-    return data;
-  }
-
-  function apply(data) {
-    FIELDS.forEach(function (name) {
-      form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
-        if (input.type === "radio") input.checked = (String(data[name]) === input.value);
-        else if (input.type === "checkbox") input.checked = !!data[name];
-        else input.value = data[name] || "";
-      });
-    });
-  }
-
-  function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
-  var loaded = values();
-
   function remember() {
     try { localStorage.setItem(key, JSON.stringify({ at: Date.now(), data: values() })); }
     catch (e) { /* storage full or disabled: autosave still runs */ }
   }
   function forget() { try { localStorage.removeItem(key); } catch (e) {} }
 
-  // Offer back what this browser kept from an earlier visit.
+  var loaded = rendered();
+  // What the server holds, as far as this page knows: the basis of "unsaved".
+  var lastSent = JSON.stringify(loaded);
+  var sent = loaded;
+  var inFlight = false;
+  var pendingSubmit = null;
+
+  if (form.hasAttribute("data-forget-draft")) forget();  // a full-page Save just succeeded
+  // Offer back what this browser kept from an earlier visit by this user.
   var kept = null;
   try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { kept = null; }
   var banner = document.getElementById("restore-banner");
@@ -75,22 +112,67 @@
     forget();
   }
 
+  // New rows (a funding source not added yet) are saved only by the Save button.
+  function pendingRows() {
+    return Array.prototype.some.call(form.querySelectorAll("[data-new-row]"), function (row) {
+      return Array.prototype.some.call(row.querySelectorAll("input, select"), function (el) {
+        if (el.type === "hidden") return false;
+        if (el.type === "checkbox") return el.checked;
+        return el.value !== "";
+      });
+    });
+  }
+  form.ovpIsDirty = function () {
+    return inFlight || pendingRows() || JSON.stringify(values()) !== lastSent;
+  };
+
   form.addEventListener("input", function () { remember(); status("unsaved", form.dataset.msgUnsaved); });
+  // Typed before this script ran: keep it and save it as soon as htmx is ready.
+  if (!same(values(), loaded)) {
+    remember();
+    status("unsaved", form.dataset.msgUnsaved);
+    document.addEventListener("DOMContentLoaded", function () {
+      setTimeout(function () { htmx.trigger(form, "change"); }, 0);
+    });
+  }
   form.addEventListener("change", remember);
 
   // Skip a save when nothing changed since the last one sent (e.g. the "change" that fires
   // when a textarea loses focus right after its text was already autosaved).
-  var lastSent = JSON.stringify(loaded);
   form.addEventListener("htmx:confirm", function (evt) {
     if (JSON.stringify(values()) === lastSent) evt.preventDefault();
   });
   form.addEventListener("htmx:beforeRequest", function () {
-    lastSent = JSON.stringify(values());
+    inFlight = true;
+    sent = values();
+    lastSent = JSON.stringify(sent);
     status("saving", form.dataset.msgSaving);
   });
+  form.addEventListener("htmx:afterRequest", function () {
+    inFlight = false;
+    if (pendingSubmit) {
+      var submitter = pendingSubmit;
+      pendingSubmit = null;
+      // Now with the version that autosave got back: submit as the user asked.
+      if (form.requestSubmit) form.requestSubmit(submitter === true ? undefined : submitter);
+      else form.submit();
+    }
+  });
+  // A Save button pressed while an autosave is on its way waits for it.
+  form.addEventListener("submit", function (evt) {
+    remember();
+    if (inFlight) {
+      evt.preventDefault();
+      pendingSubmit = evt.submitter || true;
+      status("saving", form.dataset.msgSaving);
+    }
+  });
+
   form.addEventListener("htmx:beforeSwap", function (evt) {
-    // Show the server's explanation for a conflict or a refused value too.
-    if (evt.detail.xhr.status === 409 || evt.detail.xhr.status === 422) {
+    // Show the server's explanation for a conflict, a refused value or a refused save.
+    var code = evt.detail.xhr.status;
+    var ours = /id="save-status"/.test(evt.detail.xhr.responseText || "");
+    if (ours && (code === 403 || code === 409 || code === 422)) {
       evt.detail.shouldSwap = true;
       evt.detail.isError = false;
     }
@@ -98,20 +180,56 @@
   var compare = form.querySelector("[data-compare]");
   form.addEventListener("htmx:afterSwap", function () {
     var el = document.getElementById("save-status");
-    if (el && el.dataset.state === "saved") forget();
-    if (compare) compare.hidden = !(el && el.dataset.state === "conflict");
+    var state = el && el.dataset.state;
+    if (state === "saved") {
+      var now = values();
+      var untouched = same(now, sent);
+      var stored = {};
+      Object.keys(sent).forEach(function (n) { stored[n] = sent[n]; });
+      if (el.dataset.values) {
+        // A colleague's change was merged in: show it in every field not edited since.
+        var server = JSON.parse(el.dataset.values);
+        Object.keys(server).forEach(function (n) {
+          if (!(n in sent)) return;
+          var value = typeof server[n] === "string" ? norm(server[n]) : server[n];
+          stored[n] = value;
+          if (!same(value, sent[n]) && same(now[n], sent[n])) setField(n, value);
+        });
+      }
+      lastSent = JSON.stringify(stored);
+      // Funding rows carry the values they started from: that is now what was saved.
+      form.querySelectorAll("input[type=hidden][name^='initial-']").forEach(function (h) {
+        var n = h.name.slice(8);
+        if (!(n in sent)) return;
+        h.value = typeof sent[n] === "boolean" ? (sent[n] ? "True" : "False") : sent[n];
+      });
+      if (untouched && !pendingRows()) forget(); else remember();
+      if (pendingRows() && form.dataset.msgPending) {
+        el.textContent = el.textContent + " " + form.dataset.msgPending;
+      }
+    }
+    if (compare) compare.hidden = state !== "conflict";
   });
-  function offline() {
+  function failed(message) {
     lastSent = null;  // let the next pause try again
-    status("unsaved", form.dataset.msgOffline);
+    status("unsaved", message);
   }
-  form.addEventListener("htmx:sendError", offline);
+  form.addEventListener("htmx:sendError", function () { failed(form.dataset.msgOffline); });
   form.addEventListener("htmx:responseError", function (evt) {
-    if (evt.detail.xhr.status !== 409 && evt.detail.xhr.status !== 422) offline();
+    var code = evt.detail.xhr.status;
+    if (code === 409 || code === 422) return;
+    if (code === 403) failed(form.dataset.msg403);
+    else if (code === 404) failed(form.dataset.msg404);
+    // Django answers a request body over DATA_UPLOAD_MAX_MEMORY_SIZE with a 400.
+    else if (code === 413 || code === 400) failed(form.dataset.msg413);
+    else if (code === 401) failed(form.dataset.msgAuth);
+    else failed(form.dataset.msg5xx);
   });
   // After a conflict, post the whole form the ordinary way (form.submit() bypasses htmx):
-  // the server answers with both versions side by side and a form to merge them.
-  if (compare) compare.addEventListener("click", function () { remember(); form.submit(); });
-  // A full-page Save clears the browser copy once the server has it.
-  form.addEventListener("submit", function () { remember(); });
+  // the server answers with the three versions and a form to merge them.
+  if (compare) compare.addEventListener("click", function () {
+    remember();
+    form.dataset.submitting = "1";  // leaving to compare is no loss: the text goes along
+    form.submit();
+  });
 })();

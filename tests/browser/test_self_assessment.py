@@ -137,7 +137,11 @@ def test_a_second_session_meets_a_conflict_and_merges(browser, seeded_live_serve
     expect(status).to_have_attribute("data-state", "conflict", timeout=15000)
     second.get_by_role("button", name="Compare both versions").click()
     expect(second.get_by_role("heading", level=1)).to_contain_text("someone else saved")
-    expect(second.get_by_text("Monthly meetings with 12 community groups.")).to_be_visible()
+    expect(second.get_by_text("Monthly meetings with 12 community groups.", exact=True)
+           ).to_be_visible()
+    # The merge form drops neither sentence (it used to hold only the second editor's).
+    expect(second.get_by_role("textbox", name="Current strengths")).to_have_value(
+        "Monthly meetings with 12 community groups.\n\nA youth council advises the office.")
     screenshot("conflict", second)
     second.get_by_label("Current strengths").fill(
         "Monthly meetings with 12 community groups; a youth council advises the office."
