@@ -1,7 +1,7 @@
 """Self-assessment in the browser: start, edit criterion by criterion, evidence, profile, submit.
 
-Every view fetches through `Assessment.objects.visible_to(user)` (others' objects are a 404)
-and checks `can_edit` / `can_review` before any write (read-only members get a 403).
+Every view fetches through `criteria.access` (others' objects are a 404; read-only members
+get a 403 before any write).
 """
 
 import difflib
@@ -18,33 +18,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cities.models import Office, OfficeMembership
+from cities.access import START, get_office_for_user
+from cities.models import OfficeMembership
 
 from . import workflow
+from .access import EDIT, REVIEW_WRITE, get_assessment_for_user, get_evidence_for_user
 from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, StartAssessmentForm
 from .models import Assessment, CriterionResponse, Evidence, Framework, ReviewComment
 
-# --- access helpers ------------------------------------------------------------------------
-
-
-def assessment_for(user, pk):
-    """The assessment if `user` may see it; a 404 otherwise."""
-    return get_object_or_404(
-        Assessment.objects.visible_to(user).select_related("office", "city", "framework"),
-        pk=pk,
-    )
-
-
-def editable_assessment_for(user, pk):
-    assessment = assessment_for(user, pk)
-    if not assessment.can_edit(user):
-        if assessment.is_editable:
-            raise PermissionDenied(_("Only the office's editors can change this assessment."))
-        raise PermissionDenied(
-            _("This assessment is %(status)s, so it can no longer be edited.")
-            % {"status": assessment.get_status_display().lower()}
-        )
-    return assessment
+# --- access: criteria.access decides ------------------------------------------------------
 
 
 def response_for(assessment, number):
@@ -89,11 +71,7 @@ def my_assessments(request):
 
 @login_required
 def start_assessment(request, slug):
-    office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
-    if not OfficeMembership.objects.filter(
-        user=request.user, office=office, role=OfficeMembership.Role.EDITOR
-    ).exists():
-        raise PermissionDenied(_("Only the office's editors can start an assessment."))
+    office, _access = get_office_for_user(request, slug, need=START)
     framework = Framework.objects.default()
     form = StartAssessmentForm(request.POST or None, office=office, framework=framework)
     if request.method == "POST" and form.is_valid():
@@ -115,7 +93,7 @@ def start_assessment(request, slug):
 # --- editing one criterion -----------------------------------------------------------------
 
 
-def _edit_context(request, assessment, response, form, evidence_form=None):
+def _edit_context(request, assessment, access, response, form, evidence_form=None):
     criterion = response.criterion
     responses = list(assessment.responses.select_related("criterion"))
     index = [r.pk for r in responses].index(response.pk)
@@ -125,7 +103,7 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "criterion": criterion,
         "form": form,
         "evidence_form": evidence_form
-        or EvidenceForm(can_verify=assessment.can_review(request.user)),
+        or EvidenceForm(can_verify=access.can_verify),
         "evidence": response.evidence.all(),
         "comments": ReviewComment.objects.filter(
             Q(response=response) | Q(assessment=assessment, response__isnull=True)
@@ -134,7 +112,7 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "progress": [(r, r.missing()) for r in responses],
         "previous": responses[index - 1] if index > 0 else None,
         "next": responses[index + 1] if index + 1 < len(responses) else None,
-        "can_edit": assessment.can_edit(request.user),
+        "can_edit": access.can_edit,
         "draft_key": f"ovp-draft-{response.pk}",
         "title": f"{criterion.number}. {criterion.name} — {assessment}",
     }
@@ -145,23 +123,23 @@ def _response_form(response, data=None):
 
 
 def response_edit(request, pk, number):
-    assessment = assessment_for(request.user, pk)
+    assessment, access = get_assessment_for_user(request, pk)
     response = response_for(assessment, number)
     if request.method != "POST":
-        if not assessment.can_edit(request.user):
+        if not access.can_edit:
             return redirect(f"{assessment.get_absolute_url()}#criterion-{number}")
         form = _response_form(response)
         return render(request, "criteria/response_edit.html",
-                      _edit_context(request, assessment, response, form))
+                      _edit_context(request, assessment, access, response, form))
 
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, access = get_assessment_for_user(request, pk, need=EDIT)
     form = _response_form(response, request.POST)
     if not form.is_valid():
         if request.htmx:
             return render(request, "criteria/partials/save_status.html",
                           {"form": form, "state": "invalid"}, status=422)
         return render(request, "criteria/response_edit.html",
-                      _edit_context(request, assessment, response, form), status=422)
+                      _edit_context(request, assessment, access, response, form), status=422)
     try:
         saved = workflow.save_response(
             response=response, content=form.content(),
@@ -231,7 +209,7 @@ def _display(response, name, value):
 
 @require_POST
 def response_confirm(request, pk, number):
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
     response = response_for(assessment, number)
     try:
         version = int(request.POST.get("version", ""))
@@ -247,7 +225,7 @@ def response_confirm(request, pk, number):
 
 
 def response_history(request, pk, number):
-    assessment = assessment_for(request.user, pk)
+    assessment, _access = get_assessment_for_user(request, pk)
     response = response_for(assessment, number)
     records = list(response.history.select_related("history_user").order_by("-history_id"))
     entries = []
@@ -290,9 +268,9 @@ def _word_diff(old, new):
 
 @require_POST
 def evidence_add(request, pk, number):
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, access = get_assessment_for_user(request, pk, need=EDIT)
     response = response_for(assessment, number)
-    form = EvidenceForm(request.POST, request.FILES, can_verify=assessment.can_review(request.user))
+    form = EvidenceForm(request.POST, request.FILES, can_verify=access.can_verify)
     if form.is_valid():
         workflow.add_evidence(response=response, form=form, by=request.user)
         messages.success(request, _("Evidence “%(title)s” added.")
@@ -301,22 +279,13 @@ def evidence_add(request, pk, number):
     return render(
         request,
         "criteria/response_edit.html",
-        _edit_context(request, assessment, response, _response_form(response), form),
+        _edit_context(request, assessment, access, response, _response_form(response), form),
         status=422,
     )
 
 
-def _evidence_for(user, pk):
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("response__criterion", "response__assessment"), pk=pk
-    )
-    # Visibility follows the assessment; another office's evidence is a 404.
-    assessment_for(user, evidence.response.assessment_id)
-    return evidence
-
-
 def evidence_download(request, pk):
-    evidence = _evidence_for(request.user, pk)
+    evidence, _access = get_evidence_for_user(request, pk)
     if not evidence.file:
         raise Http404("This evidence has no file.")
     try:
@@ -335,8 +304,8 @@ def evidence_download(request, pk):
 
 
 def evidence_delete(request, pk):
-    evidence = _evidence_for(request.user, pk)
-    assessment = editable_assessment_for(request.user, evidence.response.assessment_id)
+    evidence, _access = get_evidence_for_user(request, pk, need=EDIT)
+    assessment = evidence.response.assessment
     number = evidence.response.criterion.number
     if request.method == "POST":
         title = evidence.title
@@ -353,10 +322,8 @@ def evidence_delete(request, pk):
 
 @require_POST
 def evidence_verify(request, pk):
-    evidence = _evidence_for(request.user, pk)
+    evidence, _access = get_evidence_for_user(request, pk, need=REVIEW_WRITE)
     assessment = evidence.response.assessment
-    if not assessment.can_review(request.user):
-        raise PermissionDenied(_("Only the network secretariat verifies evidence."))
     evidence.strength = Evidence.Strength.VERIFIED
     evidence._history_user = request.user
     evidence.save(update_fields=["strength"])
@@ -370,7 +337,7 @@ def evidence_verify(request, pk):
 
 
 def profile_edit(request, pk):
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
     profile = assessment.profile
     data = request.POST if request.method == "POST" else None
     form = ProfileForm(data, instance=profile)
@@ -393,13 +360,11 @@ def profile_edit(request, pk):
 
 
 def submit(request, pk):
-    assessment = editable_assessment_for(request.user, pk)
-    assessment = (
-        Assessment.objects.filter(pk=assessment.pk)
-        .select_related("office", "city", "framework")
+    assessment, _access = get_assessment_for_user(
+        request, pk, need=EDIT,
+        queryset=Assessment.objects.select_related("office", "city", "framework")
         .prefetch_related(Prefetch("responses",
-                                   queryset=CriterionResponse.objects.select_related("criterion")))
-        .get()
+                                   queryset=CriterionResponse.objects.select_related("criterion"))),
     )
     problems = assessment.submit_problems()
     if request.method == "POST":

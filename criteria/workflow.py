@@ -6,7 +6,6 @@ compare-and-set on its `version`: a save based on an older version is refused wi
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cities.models import NetworkRole, OfficeMembership, User
 
+from . import access
 from .models import Assessment, CriterionResponse, Evidence, OfficeProfile, ReviewComment
 
 
@@ -254,8 +254,7 @@ def save_profile(*, assessment, form, formset, by):
 @transaction.atomic
 def submit_assessment(*, assessment, by):
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.can_edit(by):
-        raise PermissionDenied(_("Only the office's editors can submit its assessment."))
+    access.require(by, locked, access.EDIT)
     problems = locked.submit_problems()
     if problems:
         raise WorkflowError(problems)
@@ -274,13 +273,14 @@ def submit_assessment(*, assessment, by):
 
 
 def _require_reviewer(assessment, by):
-    if not assessment.can_review(by):
-        raise PermissionDenied(_("Only the network secretariat reviews assessments."))
+    access.require(by, assessment, access.REVIEW)
 
 
 @transaction.atomic
 def add_comment(*, assessment, response, body, by):
-    _require_reviewer(assessment, by)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    # Comments are part of the review: none on a published (frozen) assessment.
+    access.require(by, locked, access.REVIEW_WRITE)
     if response is not None and response.assessment_id != assessment.pk:
         raise WorkflowError([_("That criterion belongs to another assessment.")])
     return ReviewComment.objects.create(
