@@ -6,6 +6,7 @@ compare-and-set on its `version`: a save based on an older version is refused wi
 """
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
@@ -331,3 +332,31 @@ def publish_assessment(*, assessment, by, make_public=False):
            "url": _absolute(reverse("criteria:assessment-detail", args=[locked.pk]))},
     )
     return locked
+
+
+# --- changes made in the admin -------------------------------------------------------------
+
+
+def lock_unfrozen(assessment_id):
+    """Lock the assessment for a change made outside the editing pages (the admin) and
+    refuse it if published: nothing published changes, whoever publishes meanwhile."""
+    locked = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
+    if locked is not None and locked.is_frozen:
+        raise PermissionDenied(_("This assessment is published, so it can no longer change."))
+    return locked
+
+
+@transaction.atomic
+def record_admin_change(*, assessment_id, by):
+    """After the admin changed anything of an assessment: move every response's version on.
+
+    API clients hold a response's version as its ETag and editors' open pages hold it as
+    their base: both must see that the data changed under them (their next write is refused
+    as stale, never silently applied over the admin's). The changed rows' own history is
+    written by django-simple-history with `by` as its author.
+    """
+    if lock_unfrozen(assessment_id) is None:  # the assessment itself was deleted
+        return
+    CriterionResponse.objects.filter(assessment_id=assessment_id).update(
+        version=F("version") + 1
+    )
