@@ -88,7 +88,7 @@ class FrozenDataMixin:
         return field
 
 
-class AssessmentDataAdmin(FrozenDataMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class AssessmentDataMixin(FrozenDataMixin, ScopedAdminMixin):
     """Admin of one kind of assessment data, scoped to the assessments the user reviews."""
 
     def scope(self, user, queryset):
@@ -153,6 +153,10 @@ class AssessmentDataAdmin(FrozenDataMixin, ScopedAdminMixin, SimpleHistoryAdmin)
             result = super().history_form_view(request, object_id, version_id, extra_context)
             self._record(request)  # a revert is saved without save_related
         return result
+
+
+class AssessmentDataAdmin(AssessmentDataMixin, SimpleHistoryAdmin):
+    """For assessment data with history (django-simple-history)."""
 
 
 class EvidenceAdminForm(EvidenceForm):
@@ -396,7 +400,7 @@ class EvidenceAdmin(AssessmentDataAdmin):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(AssessmentDataAdmin):
+class ReviewCommentAdmin(AssessmentDataMixin, admin.ModelAdmin):  # no history kept
     list_display = ["assessment", "response", "author", "created_at", "resolved"]
     list_filter = ["resolved"]
     search_fields = ["body"]
