@@ -20,7 +20,7 @@ class UserLanguageMiddleware:
 #: Browser features this site never uses, refused for it and anything it embeds.
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
     "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope",
-    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+    "magnetometer", "microphone", "midi", "payment",
     "screen-wake-lock", "usb", "xr-spatial-tracking",
 ))
 
