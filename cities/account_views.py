@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,10 +14,9 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from criteria.models import is_secretariat_for
-
+from .access import MANAGE, get_office_for_user
 from .forms import InviteForm
-from .models import Office, OfficeMembership, User
+from .models import OfficeMembership, User
 
 
 @login_required
@@ -32,13 +30,6 @@ def account(request):
             "title": _("Your account"),
         },
     )
-
-
-def _managed_office(user, slug):
-    office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
-    if not is_secretariat_for(user, office.city_id):
-        raise PermissionDenied(_("Only the network secretariat manages an office's members."))
-    return office
 
 
 @transaction.atomic
@@ -81,7 +72,7 @@ def invite_member(*, office, email, role, by):
 
 @login_required
 def office_members(request, slug):
-    office = _managed_office(request.user, slug)
+    office, _access = get_office_for_user(request, slug, need=MANAGE)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         membership, created_user = invite_member(
@@ -110,7 +101,7 @@ def office_members(request, slug):
 @login_required
 @require_POST
 def member_remove(request, slug, pk):
-    office = _managed_office(request.user, slug)
+    office, _access = get_office_for_user(request, slug, need=MANAGE)
     membership = get_object_or_404(office.memberships.select_related("user"), pk=pk)
     membership.delete()
     messages.success(request, _("%(user)s no longer belongs to this office.")

@@ -1,5 +1,15 @@
+"""The admin for the secretariat, scoped to its networks (docs/access.md).
+
+A secretariat sees and edits only its networks' cities, offices, figures and people. It
+never grants anything here: memberships and network roles are read-only (members are added
+on the office's members page), and so are a person's staff, superuser and group settings.
+Cities join or leave a network only through a superuser. A superuser counts as the
+secretariat of every network.
+"""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
@@ -12,7 +22,43 @@ from .models import (
     OfficeMembership,
     User,
     ViolenceIndicator,
+    people_managed_by,
 )
+
+
+class ScopedAdminMixin:
+    """Rows outside the user's networks do not exist for them here (the list, the change
+    page, the autocomplete and every foreign-key choice), as in the product."""
+
+    def scope(self, user, queryset):
+        raise NotImplementedError
+
+    def writable_scope(self, user, queryset):
+        """What may be chosen as a foreign key on a form (defaults to what may be seen)."""
+        return self.scope(user, queryset)
+
+    def get_queryset(self, request):
+        return self.scope(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related, ScopedAdminMixin):
+            kwargs["queryset"] = related.writable_scope(
+                request.user, db_field.related_model._default_manager.all())
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SuperuserWritesMixin:
+    """Read-only unless a superuser: who holds which role is granted in the product."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class CountryInUseFilter(admin.SimpleListFilter):
@@ -38,32 +84,72 @@ class OfficeCountryFilter(CountryInUseFilter):
     city_path = "city__country"
 
 
-class OfficeMembershipInline(admin.TabularInline):
+class OfficeMembershipInline(SuperuserWritesMixin, admin.TabularInline):
     model = OfficeMembership
     extra = 0
     autocomplete_fields = ["office", "user"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).managed_by(request.user)
 
-class NetworkRoleInline(admin.TabularInline):
+
+class NetworkRoleInline(SuperuserWritesMixin, admin.TabularInline):
     model = NetworkRole
     extra = 0
     autocomplete_fields = ["network", "user"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).managed_by(request.user)
+
+
+#: What a secretariat may change about one of its people; the rest is read-only to them.
+SECRETARIAT_USER_FIELDS = {"first_name", "last_name", "preferred_language"}
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
     inlines = [OfficeMembershipInline, NetworkRoleInline]
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
 
+    def scope(self, user, queryset):
+        return queryset.filter(pk__in=people_managed_by(user).values("pk"))
 
-class NetworkMembershipInline(admin.TabularInline):
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        # Neither the password hash nor single permissions are anyone else's business.
+        hidden = {"password", "user_permissions"}
+        return [(title, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
+                for title, opts in fieldsets]
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        names = [f for _title, opts in self.get_fieldsets(request, obj) for f in opts["fields"]]
+        return [f for f in names if f not in SECRETARIAT_USER_FIELDS]
+
+    def has_add_permission(self, request):
+        # People join through the office's members page (an invitation), not here.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+
+class NetworkMembershipInline(SuperuserWritesMixin, admin.TabularInline):
     model = NetworkMembership
     extra = 0
     autocomplete_fields = ["city", "network"]
 
 
 @admin.register(Network)
-class NetworkAdmin(admin.ModelAdmin):
+class NetworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "acronym", "founded_year", "goal_reduction_percent",
                     "goal_baseline_year", "goal_target_year"]
     search_fields = ["name", "acronym"]
@@ -81,13 +167,25 @@ class NetworkAdmin(admin.ModelAdmin):
         }),
     ]
 
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
 
 @admin.register(NetworkMembership)
-class NetworkMembershipAdmin(admin.ModelAdmin):
+class NetworkMembershipAdmin(ScopedAdminMixin, SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["city", "network"]
     list_filter = ["network"]
     search_fields = ["city__name", "network__name"]
     autocomplete_fields = ["city", "network"]
+
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
 
 
 class OfficeInline(admin.TabularInline):
@@ -103,16 +201,26 @@ class ViolenceIndicatorInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "country", "region", "police_control", "in_report_sample"]
     list_filter = ["region", CountryInUseFilter, "police_control", "in_report_sample", "networks"]
     search_fields = ["name", "country", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [NetworkMembershipInline, OfficeInline, ViolenceIndicatorInline]
 
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
+    def has_add_permission(self, request):
+        # A new city belongs to no network, so only a superuser could ever see it again.
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "city", "kind", "institutional_location", "status", "founded_year"]
     list_filter = ["status", "kind", "institutional_location", "city__region", OfficeCountryFilter]
     search_fields = ["name", "local_name", "city__name", "slug"]
@@ -132,29 +240,41 @@ class OfficeAdmin(admin.ModelAdmin):
         ]}),
     ]
 
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
 
 @admin.register(OfficeMembership)
-class OfficeMembershipAdmin(admin.ModelAdmin):
+class OfficeMembershipAdmin(ScopedAdminMixin, SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["user", "office", "role", "created_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__email", "office__name"]
     list_select_related = ["user", "office__city"]
     autocomplete_fields = ["user", "office"]
 
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
 
 @admin.register(NetworkRole)
-class NetworkRoleAdmin(admin.ModelAdmin):
+class NetworkRoleAdmin(ScopedAdminMixin, SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["user", "network", "role", "created_at"]
     list_filter = ["role", "network"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "network"]
     autocomplete_fields = ["user", "network"]
 
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
 
 @admin.register(ViolenceIndicator)
-class ViolenceIndicatorAdmin(admin.ModelAdmin):
+class ViolenceIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["city", "year", "kind", "qualifier", "value", "area"]
     list_filter = ["kind", "city__region", "city"]
     search_fields = ["city__name", "source", "label"]
     list_select_related = ["city"]
     autocomplete_fields = ["city"]
+
+    def scope(self, user, queryset):
+        return queryset.editable_by(user)

@@ -164,10 +164,31 @@ class PasswordResetRequest(models.Model):
         return f"{self.address} {self.requested_at:%Y-%m-%d %H:%M}"
 
 
+# --- who may manage what -------------------------------------------------------------------
+# The rules about roles live here and in criteria.models' querysets; docs/access.md has the
+# table. A superuser counts as the secretariat of every network (and nothing more: they are
+# not an office's editor unless they are one).
+
+
+def _secretariat_networks(user):
+    """Network ids `user` is secretariat of, as a subquery (every network for a superuser)."""
+    if user.is_superuser:
+        return Network.objects.values("pk")
+    return NetworkRole.objects.filter(user=user, role=NetworkRole.Role.SECRETARIAT).values(
+        "network_id"
+    )
+
+
 class NetworkQuerySet(models.QuerySet):
     def with_goal(self):
         """Networks that record a measurable goal (reduction, baseline and target year)."""
         return self.filter(goal_reduction_percent__isnull=False)
+
+    def managed_by(self, user):
+        """Networks whose secretariat `user` is."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=_secretariat_networks(user))
 
 
 class Network(models.Model):
@@ -264,6 +285,24 @@ class CityQuerySet(models.QuerySet):
     def in_sample(self):
         return self.filter(in_report_sample=True)
 
+    def managed_by(self, user):
+        """Cities of the networks `user` is secretariat of: they review their assessments,
+        manage their offices' members and enter their outcome figures."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=NetworkMembership.objects.filter(
+            network__in=_secretariat_networks(user)).values("city_id"))
+
+    def researched_by(self, user):
+        """Cities of the networks `user` is a researcher of (their published assessments)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=NetworkMembership.objects.filter(
+            network__roles__user=user, network__roles__role=NetworkRole.Role.RESEARCHER,
+        ).values("city_id"))
+
 
 class City(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
@@ -312,6 +351,13 @@ class City(models.Model):
         return self.country == "US"
 
 
+class NetworkMembershipQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(network__in=_secretariat_networks(user))
+
+
 class NetworkMembership(models.Model):
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("network")
@@ -320,6 +366,8 @@ class NetworkMembership(models.Model):
         City, on_delete=models.CASCADE, related_name="network_memberships", verbose_name=_("city")
     )
     source = models.TextField(_("source"), blank=True)
+
+    objects = NetworkMembershipQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network member city")
@@ -330,6 +378,19 @@ class NetworkMembership(models.Model):
 
     def __str__(self):
         return f"{self.city.name} in {self.network}"
+
+
+class OfficeQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Offices in the cities `user` manages as secretariat."""
+        return self.filter(city__in=City.objects.managed_by(user).values("pk"))
+
+    def editable_by(self, user):
+        """Offices `user` is an editor of: they start and fill in its assessments."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=OfficeMembership.objects.filter(
+            user=user, role=OfficeMembership.Role.EDITOR).values("office_id"))
 
 
 class Office(models.Model):
@@ -409,6 +470,8 @@ class Office(models.Model):
     source = models.TextField(_("source"), blank=True)
     is_synthetic = models.BooleanField(_("synthetic (generated test data)"), default=False)
 
+    objects = OfficeQuerySet.as_manager()
+
     class Meta:
         ordering = ["city__name", "name"]
         verbose_name = _("office")
@@ -443,6 +506,12 @@ class Office(models.Model):
         return [label for flag, label in labels if flag]
 
 
+class OfficeMembershipQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Memberships of the offices `user` manages (their members page)."""
+        return self.filter(office__in=Office.objects.managed_by(user).values("pk"))
+
+
 class OfficeMembership(models.Model):
     class Role(models.TextChoices):
         EDITOR = "editor", _("Editor")
@@ -457,6 +526,8 @@ class OfficeMembership(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    objects = OfficeMembershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("office membership")
         verbose_name_plural = _("office memberships")
@@ -466,6 +537,13 @@ class OfficeMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} of {self.office.name}"
+
+
+class NetworkRoleQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(network__in=_secretariat_networks(user))
 
 
 class NetworkRole(models.Model):
@@ -482,6 +560,8 @@ class NetworkRole(models.Model):
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
+    objects = NetworkRoleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("network role")
         verbose_name_plural = _("network roles")
@@ -493,6 +573,27 @@ class NetworkRole(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} of {self.network}"
+
+
+def people_managed_by(user):
+    """The people of `user`'s networks: members of their cities' offices and holders of a
+    role in their networks. Superusers are never in anyone else's set."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    offices = Office.objects.managed_by(user).values("pk")
+    networks = _secretariat_networks(user)
+    return User.objects.filter(
+        Q(pk__in=OfficeMembership.objects.filter(office__in=offices).values("user_id"))
+        | Q(pk__in=NetworkRole.objects.filter(network__in=networks).values("user_id"))
+    ).exclude(is_superuser=True)
+
+
+class ViolenceIndicatorQuerySet(models.QuerySet):
+    def editable_by(self, user):
+        """Figures `user` may enter and change: those of the cities they manage."""
+        return self.filter(city__in=City.objects.managed_by(user).values("pk"))
 
 
 class ViolenceIndicator(models.Model):
@@ -528,6 +629,8 @@ class ViolenceIndicator(models.Model):
         _("area"), max_length=200, blank=True, help_text=_("e.g. metropolitan area.")
     )
     source = models.TextField(_("source"))
+
+    objects = ViolenceIndicatorQuerySet.as_manager()
 
     class Meta:
         ordering = ["city__name", "kind", "year"]

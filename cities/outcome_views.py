@@ -25,7 +25,7 @@ from reports import tabular
 from reports.selectors import outcome_trend
 
 from .goals import GoalBook, goal_for_city
-from .models import City, Network, NetworkRole, ViolenceIndicator
+from .models import City, Network, ViolenceIndicator
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_COLUMNS = ["city", "year", "kind", "label", "value", "qualifier", "area", "source"]
@@ -43,19 +43,8 @@ EXPORT_COLUMNS = [
 ]
 
 
-def secretariat_cities(user):
-    """Cities whose figures `user` may enter: those of the networks they are secretariat of."""
-    if not user.is_authenticated:
-        return City.objects.none()
-    if user.is_superuser:
-        return City.objects.all()
-    return City.objects.filter(
-        networks__roles__user=user, networks__roles__role=NetworkRole.Role.SECRETARIAT
-    ).distinct()
-
-
 def _require_secretariat(user):
-    if not secretariat_cities(user).exists():
+    if not City.objects.managed_by(user).exists():
         raise PermissionDenied(_("Only the network secretariat enters outcome figures."))
 
 
@@ -157,7 +146,7 @@ def outcome_list(request):
              for city in cities]
     return render(request, "cities/outcome_list.html", {
         "cards": cards, "goal_networks": Network.objects.with_goal(),
-        "can_enter": secretariat_cities(request.user).exists(),
+        "can_enter": City.objects.managed_by(request.user).exists(),
         "title": _("Outcomes against the network goal"),
     })
 
@@ -172,7 +161,7 @@ def outcome_city(request, slug):
     return render(request, "cities/outcome_city.html", {
         "city": city, "indicators": indicators,
         "trend": outcome_trend(indicators, goal_for_city(city.pk)),
-        "can_enter": secretariat_cities(request.user).filter(pk=city.pk).exists(),
+        "can_enter": City.objects.managed_by(request.user).filter(pk=city.pk).exists(),
         "title": _("Outcomes: %(city)s") % {"city": city.name},
     })
 
@@ -180,7 +169,7 @@ def outcome_city(request, slug):
 @login_required
 def indicator_add(request):
     _require_secretariat(request.user)
-    cities = secretariat_cities(request.user)
+    cities = City.objects.managed_by(request.user)
     initial = {"city": request.GET.get("city")} if request.GET.get("city") else None
     form = IndicatorForm(request.POST or None, cities=cities, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +203,7 @@ def indicator_import(request):
                 form.add_error("file", _("The file is not UTF-8 text; save it as CSV UTF-8."))
             else:
                 ready, errors = validate_import(
-                    text, cities=list(secretariat_cities(request.user))
+                    text, cities=list(City.objects.managed_by(request.user))
                 )
                 if not errors and not ready:
                     form.add_error("file", _("The file has no rows."))

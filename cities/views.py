@@ -24,8 +24,12 @@ def city_list(request):
     )
 
 
-def _visible_assessments(user):
-    return Assessment.objects.visible_to(user).select_related("office", "city", "framework")
+def _visible_assessments(request):
+    # The draft rows make the page private to this user (never in a shared cache).
+    if request.user.is_authenticated:
+        request.ovp_private = True
+    return Assessment.objects.visible_to(request.user).select_related(
+        "office", "city", "framework")
 
 
 def city_detail(request, slug):
@@ -37,7 +41,7 @@ def city_detail(request, slug):
         ),
         slug=slug,
     )
-    assessments = _visible_assessments(request.user).filter(city=city).order_by(
+    assessments = _visible_assessments(request).filter(city=city).order_by(
         "-round", "office__name"
     )
     return render(
@@ -49,7 +53,7 @@ def city_detail(request, slug):
 
 def office_detail(request, slug):
     office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
-    visible = _visible_assessments(request.user).filter(office=office)
+    visible = _visible_assessments(request).filter(office=office)
     latest = (
         visible.filter(status=Assessment.Status.PUBLISHED)
         .order_by("-published_at", "-round")

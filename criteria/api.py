@@ -1,9 +1,10 @@
 """API views for the framework, assessments, responses, evidence, good practices and the
 comparison's tidy rows.
 
-Every queryset of assessment data goes through `Assessment.objects.visible_to(user)`: DRF
-applies object permissions to single objects only, never to lists, so scoping the queryset
-is what keeps other offices' drafts out of lists and 404s on their ids.
+Every queryset of assessment data goes through the `visible_to(user)` querysets, and every
+write asks `criteria.access` what the user may do: DRF applies object permissions to single
+objects only, never to lists, so scoping the queryset is what keeps other offices' drafts
+out of lists and 404s on their ids.
 Writes go through criteria/forms.py and criteria/workflow.py, as on the pages.
 """
 
@@ -28,7 +29,7 @@ from ovp_assess.api_support import MAX_ID
 from reports import tabular
 from reports.comparison import ComparisonFilters, filtered_assessments
 
-from . import workflow
+from . import access, workflow
 from .forms import EvidenceForm, ResponseForm
 from .models import (
     Assessment,
@@ -47,11 +48,6 @@ from .serializers import (
     GoodPracticeSerializer,
     ResponseSerializer,
 )
-
-
-def visible_assessments(user):
-    """The assessments `user` may read, as a plain (non-distinct) queryset to build on."""
-    return Assessment.objects.filter(pk__in=Assessment.objects.visible_to(user).values("pk"))
 
 
 class PreconditionRequired(Exception):
@@ -153,7 +149,7 @@ class AssessmentViewSet(ScopedViewSet):
     ordering_fields = ["round", "published_at", "updated_at", "city__name"]
 
     def get_queryset(self):
-        return visible_assessments(self.request.user).select_related(
+        return Assessment.objects.visible_to(self.request.user).select_related(
             "framework", "city", "office", "profile"
         ).order_by("-round", "city__name", "pk")
 
@@ -190,10 +186,8 @@ class ResponseViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return CriterionResponse.objects.filter(
-            assessment__in=visible_assessments(self.request.user).values("pk")
-        ).select_related("criterion", "assessment").order_by("assessment_id",
-                                                             "criterion__number")
+        return CriterionResponse.objects.visible_to(self.request.user).select_related(
+            "criterion", "assessment").order_by("assessment_id", "criterion__number")
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -202,7 +196,7 @@ class ResponseViewSet(mixins.UpdateModelMixin, ScopedViewSet):
 
     def partial_update(self, request, *args, **kwargs):
         answer = self.get_object()
-        if not answer.assessment.can_edit(request.user):
+        if not access.access_to(request.user, answer.assessment).can_edit:
             raise PermissionDenied(_("Only the office's editors change a draft's responses."))
         try:
             base = if_match_version(request, required=True)
@@ -271,9 +265,8 @@ class EvidenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedV
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
 
     def get_queryset(self):
-        return Evidence.objects.filter(
-            response__assessment__in=visible_assessments(self.request.user).values("pk")
-        ).select_related("response__criterion").order_by("response_id", "created_at", "pk")
+        return Evidence.objects.visible_to(self.request.user).select_related(
+            "response__criterion").order_by("response_id", "created_at", "pk")
 
     def _check_version(self, request, response):
         base = if_match_version(request, required=False)
@@ -290,14 +283,14 @@ class EvidenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedV
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         response = (
-            CriterionResponse.objects.filter(
-                assessment__in=visible_assessments(request.user).values("pk"),
+            CriterionResponse.objects.visible_to(request.user).filter(
                 pk=incoming.validated_data["response_id"],
             ).select_related("assessment").first()
         )
         if response is None:
             raise ValidationError({"response": [_("No response you may see has this id.")]})
-        if not response.assessment.can_edit(request.user):
+        rights = access.access_to(request.user, response.assessment)
+        if not rights.can_edit:
             raise PermissionDenied(_("Only the office's editors add evidence to a draft."))
         stale = self._check_version(request, response)
         if stale:
@@ -306,7 +299,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedV
         data = {k: request.data.get(k) for k in fields if k != "file" and k in request.data}
         data.setdefault("strength", Evidence.Strength.SELF_REPORTED)
         files = {"file": request.FILES["file"]} if "file" in request.FILES else {}
-        form = EvidenceForm(data, files, can_verify=response.assessment.can_review(request.user))
+        form = EvidenceForm(data, files, can_verify=rights.can_verify)
         if not form.is_valid():
             raise ValidationError(form.errors)
         try:
@@ -322,7 +315,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedV
         response = CriterionResponse.objects.select_related("assessment").get(
             pk=evidence.response_id
         )
-        if not response.assessment.can_edit(request.user):
+        if not access.access_to(request.user, response.assessment).can_edit:
             raise PermissionDenied(_("Only the office's editors delete a draft's evidence."))
         stale = self._check_version(request, response)
         if stale:

@@ -1,7 +1,7 @@
 """Self-assessment in the browser: start, edit criterion by criterion, evidence, profile, submit.
 
-Every view fetches through `Assessment.objects.visible_to(user)` (others' objects are a 404)
-and checks `can_edit` / `can_review` before any write (read-only members get a 403).
+Every view fetches through `criteria.access` (others' objects are a 404; read-only members
+get a 403 before any write).
 """
 
 import difflib
@@ -23,9 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities import audit
-from cities.models import AuditEvent, Office, OfficeMembership
+from cities.access import START, get_office_for_user
+from cities.models import AuditEvent, OfficeMembership
 
 from . import consistency, workflow
+from .access import EDIT, REVIEW_WRITE, get_assessment_for_user, get_evidence_for_user
 from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, StartAssessmentForm
 from .models import (
     Assessment,
@@ -36,27 +38,7 @@ from .models import (
     SubmissionKey,
 )
 
-# --- access helpers ------------------------------------------------------------------------
-
-
-def assessment_for(user, pk):
-    """The assessment if `user` may see it; a 404 otherwise."""
-    return get_object_or_404(
-        Assessment.objects.visible_to(user).select_related("office", "city", "framework"),
-        pk=pk,
-    )
-
-
-def editable_assessment_for(user, pk):
-    assessment = assessment_for(user, pk)
-    if not assessment.can_edit(user):
-        if assessment.is_editable:
-            raise PermissionDenied(_("Only the office's editors can change this assessment."))
-        raise PermissionDenied(
-            _("This assessment is %(status)s, so it can no longer be edited.")
-            % {"status": assessment.get_status_display().lower()}
-        )
-    return assessment
+# --- access: criteria.access decides ------------------------------------------------------
 
 
 def response_for(assessment, number):
@@ -101,11 +83,7 @@ def my_assessments(request):
 
 @login_required
 def start_assessment(request, slug):
-    office = get_object_or_404(Office.objects.select_related("city"), slug=slug)
-    if not OfficeMembership.objects.filter(
-        user=request.user, office=office, role=OfficeMembership.Role.EDITOR
-    ).exists():
-        raise PermissionDenied(_("Only the office's editors can start an assessment."))
+    office, _access = get_office_for_user(request, slug, need=START)
     framework = Framework.objects.default()
     form = StartAssessmentForm(request.POST or None, office=office, framework=framework)
     if request.method == "POST":
@@ -163,9 +141,9 @@ def draft_key(request, response):
     return f"ovp-draft-{request.user.pk}-{response.pk}"
 
 
-def _evidence_form(request, assessment, response):
+def _evidence_form(request, access, response):
     """A fresh evidence form, or the one that failed last time (kept across a redirect)."""
-    can_verify = assessment.can_review(request.user)
+    can_verify = access.can_verify
     kept = request.session.pop(f"evidence-form-{response.pk}", None)
     if kept:
         form = EvidenceForm(kept, can_verify=can_verify)
@@ -175,7 +153,7 @@ def _evidence_form(request, assessment, response):
     return EvidenceForm(initial={"submission_key": uuid.uuid4()}, can_verify=can_verify)
 
 
-def _edit_context(request, assessment, response, form, evidence_form=None):
+def _edit_context(request, assessment, access, response, form, evidence_form=None):
     criterion = response.criterion
     responses = list(assessment.responses.select_related("criterion"))
     index = [r.pk for r in responses].index(response.pk)
@@ -184,7 +162,7 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "response": response,
         "criterion": criterion,
         "form": form,
-        "evidence_form": evidence_form or _evidence_form(request, assessment, response),
+        "evidence_form": evidence_form or _evidence_form(request, access, response),
         "evidence": response.evidence.all(),
         "comments": ReviewComment.objects.filter(
             Q(response=response) | Q(assessment=assessment, response__isnull=True)
@@ -193,7 +171,7 @@ def _edit_context(request, assessment, response, form, evidence_form=None):
         "progress": [(r, r.missing()) for r in responses],
         "previous": responses[index - 1] if index > 0 else None,
         "next": responses[index + 1] if index + 1 < len(responses) else None,
-        "can_edit": assessment.can_edit(request.user),
+        "can_edit": access.can_edit,
         "draft_key": draft_key(request, response),
         "forget_draft": request.session.pop(f"saved-{response.pk}", False),
         "contradictions": consistency.contradictions(
@@ -208,17 +186,17 @@ def _response_form(response, data=None):
 
 
 def response_edit(request, pk, number):
-    assessment = assessment_for(request.user, pk)
+    assessment, access = get_assessment_for_user(request, pk)
     response = response_for(assessment, number)
     if request.method != "POST":
-        if not assessment.can_edit(request.user):
+        if not access.can_edit:
             return redirect(f"{assessment.get_absolute_url()}#criterion-{number}")
         form = _response_form(response)
         return render(request, "criteria/response_edit.html",
-                      _edit_context(request, assessment, response, form))
+                      _edit_context(request, assessment, access, response, form))
 
     try:
-        assessment = editable_assessment_for(request.user, pk)
+        assessment, access = get_assessment_for_user(request, pk, need=EDIT)
     except PermissionDenied as refused:
         return _refused(request, refused)
     form = _response_form(response, request.POST)
@@ -227,7 +205,7 @@ def response_edit(request, pk, number):
             return render(request, "criteria/partials/save_status.html",
                           {"form": form, "state": "invalid"}, status=422)
         return render(request, "criteria/response_edit.html",
-                      _edit_context(request, assessment, response, form), status=422)
+                      _edit_context(request, assessment, access, response, form), status=422)
     try:
         saved = workflow.save_response(
             response=response, content=form.content(),
@@ -380,7 +358,7 @@ def _display(response, name, value):
 
 @require_POST
 def response_confirm(request, pk, number):
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
     response = response_for(assessment, number)
     try:
         version = int(request.POST.get("version", ""))
@@ -396,7 +374,7 @@ def response_confirm(request, pk, number):
 
 
 def response_history(request, pk, number):
-    assessment = assessment_for(request.user, pk)
+    assessment, _access = get_assessment_for_user(request, pk)
     response = response_for(assessment, number)
     records = list(response.history.select_related("history_user").order_by("-history_id"))
     entries = []
@@ -441,15 +419,15 @@ def evidence_add(request, pk, number):
     """Add evidence (POST). A GET (a reload or a language switch after a refused form)
     goes back to the criterion, where the refused form is shown again with its errors."""
     if request.method != "POST":
-        assessment = assessment_for(request.user, pk)
+        assessment, _access = get_assessment_for_user(request, pk)
         response_for(assessment, number)
         return redirect(reverse("criteria:response-edit", args=[pk, number]) + "#evidence")
-    assessment = editable_assessment_for(request.user, pk)
+    assessment, access = get_assessment_for_user(request, pk, need=EDIT)
     response = response_for(assessment, number)
     already = _already_submitted(request)
     if already:
         return already
-    form = EvidenceForm(request.POST, request.FILES, can_verify=assessment.can_review(request.user))
+    form = EvidenceForm(request.POST, request.FILES, can_verify=access.can_verify)
     if form.is_valid():
         try:
             workflow.add_evidence(response=response, form=form, by=request.user,
@@ -469,22 +447,13 @@ def evidence_add(request, pk, number):
     return render(
         request,
         "criteria/response_edit.html",
-        _edit_context(request, assessment, response, _response_form(response), form),
+        _edit_context(request, assessment, access, response, _response_form(response), form),
         status=422,
     )
 
 
-def _evidence_for(user, pk):
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("response__criterion", "response__assessment"), pk=pk
-    )
-    # Visibility follows the assessment; another office's evidence is a 404.
-    assessment_for(user, evidence.response.assessment_id)
-    return evidence
-
-
 def evidence_download(request, pk):
-    evidence = _evidence_for(request.user, pk)
+    evidence, _access = get_evidence_for_user(request, pk)
     if not evidence.file:
         raise Http404("This evidence has no file.")
     try:
@@ -505,8 +474,8 @@ def evidence_download(request, pk):
 
 
 def evidence_delete(request, pk):
-    evidence = _evidence_for(request.user, pk)
-    assessment = editable_assessment_for(request.user, evidence.response.assessment_id)
+    evidence, _access = get_evidence_for_user(request, pk, need=EDIT)
+    assessment = evidence.response.assessment
     number = evidence.response.criterion.number
     if request.method == "POST":
         title = evidence.title
@@ -523,10 +492,8 @@ def evidence_delete(request, pk):
 
 @require_POST
 def evidence_verify(request, pk):
-    evidence = _evidence_for(request.user, pk)
+    evidence, _access = get_evidence_for_user(request, pk, need=REVIEW_WRITE)
     assessment = evidence.response.assessment
-    if not assessment.can_review(request.user):
-        raise PermissionDenied(_("Only the network secretariat verifies evidence."))
     evidence.strength = Evidence.Strength.VERIFIED
     evidence._history_user = request.user
     evidence.save(update_fields=["strength"])
@@ -547,7 +514,7 @@ def profile_edit(request, pk):
     version it started from and merges with what a colleague saved meanwhile; htmx posts
     autosave it (existing funding sources included; new ones wait for the Save button)."""
     try:
-        assessment = editable_assessment_for(request.user, pk)
+        assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
     except PermissionDenied as refused:
         return _refused(request, refused)
     profile = assessment.profile
@@ -677,13 +644,11 @@ def _profile_editor_name(profile):
 
 
 def submit(request, pk):
-    assessment = editable_assessment_for(request.user, pk)
-    assessment = (
-        Assessment.objects.filter(pk=assessment.pk)
-        .select_related("office", "city", "framework")
+    assessment, _access = get_assessment_for_user(
+        request, pk, need=EDIT,
+        queryset=Assessment.objects.select_related("office", "city", "framework")
         .prefetch_related(Prefetch("responses",
-                                   queryset=CriterionResponse.objects.select_related("criterion")))
-        .get()
+                                   queryset=CriterionResponse.objects.select_related("criterion"))),
     )
     problems = assessment.submit_problems()
     if request.method == "POST":

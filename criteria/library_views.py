@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cities.models import City, NetworkRole, Region
+from cities.access import is_secretariat
+from cities.models import City, Region
 from reports import tabular
 
 from .forms import counted
@@ -78,11 +79,6 @@ def _filtered(request, criteria):
     return form, unknown, practices
 
 
-def can_add_practices(user):
-    return user.is_authenticated and (user.is_superuser or NetworkRole.objects.filter(
-        user=user, role=NetworkRole.Role.SECRETARIAT).exists())
-
-
 def library(request):
     criteria = list(Criterion.objects.filter(framework__is_default=True).order_by("number"))
     form, unknown, practices = _filtered(request, criteria)
@@ -90,7 +86,7 @@ def library(request):
     return render(request, "criteria/library.html", {
         "form": form, "unknown": unknown,
         "practices": practices.none() if bad else practices,
-        "query": request.GET.urlencode(), "can_add": can_add_practices(request.user),
+        "query": request.GET.urlencode(), "can_add": is_secretariat(request.user),
         "title": _("Good-practice library"),
     }, status=400 if bad else 200)
 
@@ -117,17 +113,9 @@ def library_export(request, fmt):
 # --- adding practices (secretariat) -----------------------------------------------------------
 
 
-def _secretariat_cities(user):
-    if user.is_superuser:
-        return City.objects.all()
-    return City.objects.filter(networks__roles__user=user,
-                               networks__roles__role=NetworkRole.Role.SECRETARIAT).distinct()
-
-
 def _reviewed_assessments(user):
     """Assessments the secretariat has had in review: submitted or published, of its cities."""
-    return Assessment.objects.visible_to(user).filter(
-        city__in=_secretariat_cities(user).values("pk"),
+    return Assessment.objects.reviewable_by(user).filter(
         status__in=[Assessment.Status.SUBMITTED, Assessment.Status.PUBLISHED],
     )
 
@@ -144,7 +132,7 @@ class PracticeForm(forms.ModelForm):
         default = Framework.objects.filter(is_default=True).values("pk")
         self.fields["criterion"].queryset = Criterion.objects.filter(
             framework__in=default).order_by("number")
-        cities = _secretariat_cities(user)
+        cities = City.objects.managed_by(user)
         self.fields["city"].queryset = cities.order_by("name")
         self.fields["office"].queryset = self.fields["office"].queryset.filter(
             city__in=cities.values("pk")).select_related("city").order_by("city__name", "name")
@@ -184,7 +172,7 @@ def _prefill(user, assessment_id, number):
 
 @login_required
 def practice_add(request):
-    if not can_add_practices(request.user):
+    if not is_secretariat(request.user):
         raise PermissionDenied(_("Only the network secretariat adds good practices."))
     initial = _prefill(request.user, request.GET.get("assessment", ""),
                        request.GET.get("criterion", ""))

@@ -17,7 +17,6 @@ from simple_history.models import HistoricalRecords
 from cities.models import (
     City,
     InstitutionalLocation,
-    NetworkRole,
     Office,
     OfficeMembership,
     PoliceControl,
@@ -304,23 +303,13 @@ class GoodPractice(models.Model):
 # --- Assessments ---------------------------------------------------------------------------
 
 
-def is_office_editor(user, office_id):
-    if not user.is_authenticated or office_id is None:
-        return False
-    return OfficeMembership.objects.filter(
-        user=user, office_id=office_id, role=OfficeMembership.Role.EDITOR
-    ).exists()
-
-
-def is_secretariat_for(user, city_id):
-    if not user.is_authenticated:
-        return False
-    return NetworkRole.objects.filter(
-        user=user, role=NetworkRole.Role.SECRETARIAT, network__cities__id=city_id
-    ).exists()
-
-
 class AssessmentQuerySet(models.QuerySet):
+    """Who may see and do what with assessments: the one place that says it (docs/access.md).
+
+    The per-object answer for one user is `criteria.access.access_to`, built on the same
+    rules; views fetch through `criteria.access.get_assessment_for_user`.
+    """
+
     def published(self):
         return self.filter(status=Assessment.Status.PUBLISHED)
 
@@ -330,32 +319,70 @@ class AssessmentQuerySet(models.QuerySet):
         - everyone: published assessments the office chose to make public;
         - members of an office: all of that office's assessments;
         - researchers: published assessments of cities in their networks;
-        - secretariat: every assessment of cities in their networks, drafts included.
+        - secretariat: every assessment of cities in their networks, drafts included;
+        - superuser: everything (the secretariat of every network).
         """
         public = Q(status=Assessment.Status.PUBLISHED, is_public=True)
         if not user.is_authenticated:
             return self.filter(public)
         if user.is_superuser:
             return self.all()
-        member = Q(office__memberships__user=user)
-        researcher_cities = City.objects.filter(
-            networks__roles__user=user, networks__roles__role=NetworkRole.Role.RESEARCHER
-        )
-        secretariat_cities = City.objects.filter(
-            networks__roles__user=user, networks__roles__role=NetworkRole.Role.SECRETARIAT
-        )
-        researcher = Q(status=Assessment.Status.PUBLISHED, city__in=researcher_cities)
-        secretariat = Q(city__in=secretariat_cities)
-        return self.filter(public | member | researcher | secretariat).distinct()
+        member = Q(office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
+        researcher = Q(status=Assessment.Status.PUBLISHED,
+                       city__in=City.objects.researched_by(user).values("pk"))
+        secretariat = Q(city__in=City.objects.managed_by(user).values("pk"))
+        return self.filter(public | member | researcher | secretariat)
 
     def editable_by(self, user):
         """Drafts (and assessments sent back) that `user` may edit as an office editor."""
-        if not user.is_authenticated:
-            return self.none()
         return self.filter(
             status__in=Assessment.EDITABLE_STATUSES,
-            office__memberships__user=user,
-            office__memberships__role=OfficeMembership.Role.EDITOR,
+            office__in=Office.objects.editable_by(user).values("pk"),
+        )
+
+    def reviewable_by(self, user):
+        """Assessments `user` reviews as secretariat of the city's network (any status; the
+        review page shows published ones too, but nothing published changes)."""
+        return self.filter(city__in=City.objects.managed_by(user).values("pk"))
+
+
+class AssessmentPartQuerySet(models.QuerySet):
+    """Rows that belong to an assessment follow it: `assessment_path` names the way there."""
+
+    assessment_path = "assessment"
+
+    def _in(self, assessments):
+        return self.filter(**{f"{self.assessment_path}__in": assessments.values("pk")})
+
+    def visible_to(self, user):
+        return self._in(Assessment.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self._in(Assessment.objects.editable_by(user))
+
+    def reviewable_by(self, user):
+        return self._in(Assessment.objects.reviewable_by(user))
+
+
+class ProfilePartQuerySet(AssessmentPartQuerySet):
+    assessment_path = "profile__assessment"
+
+
+class EvidenceQuerySet(AssessmentPartQuerySet):
+    assessment_path = "response__assessment"
+
+
+class ReviewCommentQuerySet(AssessmentPartQuerySet):
+    def visible_to(self, user):
+        """Review comments are between an office and its secretariat: members of the office
+        and the reviewers read them; researchers and the public never do."""
+        if not user.is_authenticated:
+            return self.none()
+        member = Assessment.objects.filter(
+            office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
+        return self.filter(
+            Q(assessment__in=member.values("pk"))
+            | Q(assessment__in=Assessment.objects.reviewable_by(user).values("pk"))
         )
 
 
@@ -482,12 +509,10 @@ class Assessment(SeededTextTranslations):
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
 
-    def can_edit(self, user):
-        """Office editors may change drafts and assessments sent back for changes."""
-        return self.is_editable and is_office_editor(user, self.office_id)
-
-    def can_review(self, user):
-        return is_secretariat_for(user, self.city_id)
+    @property
+    def is_frozen(self):
+        """Published: nothing in it changes any more, through any path."""
+        return self.status == self.Status.PUBLISHED
 
     def progress(self):
         """(response, what it still lacks) for each criterion, in order."""
@@ -630,6 +655,7 @@ class OfficeProfile(SeededTextTranslations):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords(excluded_fields=["content_translations"])
+    objects = AssessmentPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("office profile")
@@ -698,6 +724,7 @@ class FundingSource(SeededTextTranslations):
     )
 
     history = HistoricalRecords(excluded_fields=["content_translations"])
+    objects = ProfilePartQuerySet.as_manager()
 
     class Meta:
         ordering = ["profile", "-share_percent", "name"]
@@ -760,6 +787,7 @@ class CriterionResponse(SeededTextTranslations):
     )
 
     history = HistoricalRecords(excluded_fields=["content_translations"])
+    objects = AssessmentPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "criterion__number"]
@@ -872,6 +900,7 @@ class Evidence(SeededTextTranslations):
     )
 
     history = HistoricalRecords(excluded_fields=["content_translations"])
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["response", "created_at", "pk"]
@@ -905,6 +934,8 @@ class ReviewComment(models.Model):
     )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     resolved = models.BooleanField(_("resolved"), default=False)
+
+    objects = ReviewCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["assessment", "created_at"]

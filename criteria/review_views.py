@@ -9,35 +9,28 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cities.models import City, NetworkRole
+from cities.access import is_secretariat
 
 from . import consistency, workflow
-from .assessment_views import assessment_for
+from .access import REVIEW, REVIEW_WRITE, get_assessment_for_user
 from .forms import CommentForm, RequestChangesForm
 from .models import Assessment, CriterionResponse, ReviewComment
 
 
-def _reviewable(user, pk):
-    assessment = assessment_for(user, pk)
-    if not assessment.can_review(user):
-        raise PermissionDenied(_("Only the network secretariat reviews assessments."))
-    return assessment
+def _reviewable(request, pk, need=REVIEW_WRITE):
+    return get_assessment_for_user(request, pk, need=need)[0]
 
 
 @login_required
 def review_queue(request):
-    cities = City.objects.filter(
-        networks__roles__user=request.user,
-        networks__roles__role=NetworkRole.Role.SECRETARIAT,
-    )
-    if not cities.exists():
+    if not is_secretariat(request.user):
         raise PermissionDenied(_("The review queue is for the network secretariat."))
+    request.ovp_private = True
     assessments = (
-        Assessment.objects.filter(city__in=cities)
+        Assessment.objects.reviewable_by(request.user)
         .exclude(status=Assessment.Status.PUBLISHED)
         .select_related("office", "city")
         .order_by("submitted_at", "city__name")
-        .distinct()
     )
     groups = {status: [] for status in ("submitted", "changes_requested", "draft")}
     for a in assessments:
@@ -51,10 +44,9 @@ def review_queue(request):
 
 
 def review(request, pk):
-    assessment = _reviewable(request.user, pk)
-    assessment = (
-        Assessment.objects.filter(pk=assessment.pk)
-        .select_related("office", "city", "framework", "profile")
+    assessment, access = get_assessment_for_user(
+        request, pk, need=REVIEW,
+        queryset=Assessment.objects.select_related("office", "city", "framework", "profile")
         .prefetch_related(
             "profile__funding_sources",
             Prefetch(
@@ -65,8 +57,7 @@ def review(request, pk):
                              queryset=ReviewComment.objects.select_related("author")),
                 ),
             )
-        )
-        .get()
+        ),
     )
     responses = list(assessment.responses.all())
     found = consistency.contradictions(assessment, responses)
@@ -82,6 +73,7 @@ def review(request, pk):
             "assessment": assessment,
             "responses": responses,
             "contradictions": found,
+            "access": access,
             "general_comments": general,
             "comment_form": CommentForm(assessment=assessment),
             "changes_form": RequestChangesForm(),
@@ -92,7 +84,7 @@ def review(request, pk):
 
 @require_POST
 def comment_add(request, pk):
-    assessment = _reviewable(request.user, pk)
+    assessment = _reviewable(request, pk)
     form = CommentForm(request.POST, assessment=assessment)
     if form.is_valid():
         comment = workflow.add_comment(
@@ -110,7 +102,7 @@ def comment_add(request, pk):
 
 @require_POST
 def request_changes(request, pk):
-    assessment = _reviewable(request.user, pk)
+    assessment = _reviewable(request, pk)
     form = RequestChangesForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Say what the office should change."))
@@ -127,7 +119,7 @@ def request_changes(request, pk):
 
 @require_POST
 def publish(request, pk):
-    assessment = _reviewable(request.user, pk)
+    assessment = _reviewable(request, pk)
     try:
         workflow.publish_assessment(
             assessment=assessment, by=request.user,

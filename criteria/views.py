@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from cities.models import OfficeMembership
+from criteria.access import get_assessment_for_user
 from criteria.models import (
     Assessment,
     Criterion,
@@ -70,9 +70,9 @@ def criterion_detail(request, slug):
 
 
 def assessment_detail(request, pk):
-    assessment = get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .select_related("office", "city", "framework", "profile")
+    assessment, access = get_assessment_for_user(
+        request, pk,
+        queryset=Assessment.objects.select_related("office", "city", "framework", "profile")
         .prefetch_related(
             Prefetch(
                 "responses",
@@ -82,18 +82,10 @@ def assessment_detail(request, pk):
             ),
             "profile__funding_sources",
         ),
-        pk=pk,
     )
-    can_edit = assessment.can_edit(request.user)
-    can_review = assessment.can_review(request.user)
-    is_member = can_edit or (
-        request.user.is_authenticated
-        and OfficeMembership.objects.filter(
-            user=request.user, office_id=assessment.office_id
-        ).exists()
-    )
+    can_edit, can_review = access.can_edit, access.can_review
     comments = []
-    if (is_member or can_review) and assessment.status != Assessment.Status.PUBLISHED:
+    if access.can_see_comments:
         comments = ReviewComment.objects.filter(assessment=assessment).select_related(
             "author", "response__criterion"
         )

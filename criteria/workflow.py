@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cities import audit
 from cities.models import AuditEvent, NetworkRole, OfficeMembership, User
 
+from . import access
 from .models import (
     Assessment,
     CriterionResponse,
@@ -503,8 +504,7 @@ def save_profile(*, assessment, form, formset, by, base_version=None):
 @transaction.atomic
 def submit_assessment(*, assessment, by):
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if not locked.can_edit(by):
-        raise PermissionDenied(_("Only the office's editors can submit its assessment."))
+    access.require(by, locked, access.EDIT)
     problems = locked.submit_problems()
     if problems:
         raise WorkflowError(problems)
@@ -524,13 +524,14 @@ def submit_assessment(*, assessment, by):
 
 
 def _require_reviewer(assessment, by):
-    if not assessment.can_review(by):
-        raise PermissionDenied(_("Only the network secretariat reviews assessments."))
+    access.require(by, assessment, access.REVIEW)
 
 
 @transaction.atomic
 def add_comment(*, assessment, response, body, by):
-    _require_reviewer(assessment, by)
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    # Comments are part of the review: none on a published (frozen) assessment.
+    access.require(by, locked, access.REVIEW_WRITE)
     if response is not None and response.assessment_id != assessment.pk:
         raise WorkflowError([_("That criterion belongs to another assessment.")])
     return ReviewComment.objects.create(
@@ -586,3 +587,31 @@ def publish_assessment(*, assessment, by, make_public=False):
            "url": _absolute(reverse("criteria:assessment-detail", args=[locked.pk]))},
     )
     return locked
+
+
+# --- changes made in the admin -------------------------------------------------------------
+
+
+def lock_unfrozen(assessment_id):
+    """Lock the assessment for a change made outside the editing pages (the admin) and
+    refuse it if published: nothing published changes, whoever publishes meanwhile."""
+    locked = Assessment.objects.select_for_update().filter(pk=assessment_id).first()
+    if locked is not None and locked.is_frozen:
+        raise PermissionDenied(_("This assessment is published, so it can no longer change."))
+    return locked
+
+
+@transaction.atomic
+def record_admin_change(*, assessment_id, by):
+    """After the admin changed anything of an assessment: move every response's version on.
+
+    API clients hold a response's version as its ETag and editors' open pages hold it as
+    their base: both must see that the data changed under them (their next write is refused
+    as stale, never silently applied over the admin's). The changed rows' own history is
+    written by django-simple-history with `by` as its author.
+    """
+    if lock_unfrozen(assessment_id) is None:  # the assessment itself was deleted
+        return
+    CriterionResponse.objects.filter(assessment_id=assessment_id).update(
+        version=F("version") + 1
+    )

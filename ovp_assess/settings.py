@@ -62,6 +62,8 @@ MIDDLEWARE = [
     # First: oversized bodies are refused before any other code reads them.
     "ovp_assess.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy everywhere; Cache-Control private, no-store on private answers.
+    "ovp_assess.middleware.PrivacyHeadersMiddleware",
     "ovp_assess.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

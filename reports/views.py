@@ -13,18 +13,19 @@ from django.views.decorators.http import require_POST
 
 from cities import audit
 from cities.models import AuditEvent
+from criteria.access import PUBLISH_BRIEF, VIEW, get_assessment_for_user
 from criteria.models import Assessment
 
 from . import renderers
 from .exports import can_export, retry_export, start_export
 from .models import ExportJob
-from .publishing import can_publish_brief, set_brief_public
+from .publishing import set_brief_public
 from .selectors import brief_queryset, build_network_brief, build_office_brief, rounds_visible_to
 
 
-def _visible_assessment(request, pk):
-    """The assessment if the user may see it; a 404 otherwise, whoever asks."""
-    return get_object_or_404(brief_queryset(Assessment.objects.visible_to(request.user)), pk=pk)
+def _visible_assessment(request, pk, need=VIEW):
+    """(assessment, access) if the user may see it; a 404 otherwise, whoever asks."""
+    return get_assessment_for_user(request, pk, need=need, queryset=brief_queryset())
 
 
 def _language(request):
@@ -41,20 +42,20 @@ def _download(filename, content_type, content, *, attachment):
 
 
 def brief(request, pk):
-    assessment = _visible_assessment(request, pk)
+    assessment, access = _visible_assessment(request, pk)
     data = build_office_brief(
         assessment, peers_from=Assessment.objects.visible_to(request.user).published()
     )
     return render(request, "reports/brief_page.html", {
         "brief": data,
         "assessment": assessment,
-        "can_publish": can_publish_brief(request.user, assessment),
+        "can_publish": access.can_publish_brief,
         "title": _("Office brief: %(subject)s") % {"subject": data.subject},
     })
 
 
 def brief_pdf(request, pk):
-    assessment = _visible_assessment(request, pk)
+    assessment, _access = _visible_assessment(request, pk)
     lang = _language(request)
     # The selector writes labels and chart text: build it in the brief's language too.
     with translation.override(lang):
@@ -71,9 +72,7 @@ def brief_pdf(request, pk):
 
 def brief_publish(request, pk):
     """Confirm, then make a published brief public (or private again)."""
-    assessment = _visible_assessment(request, pk)
-    if not can_publish_brief(request.user, assessment):
-        raise PermissionDenied
+    assessment, _access = _visible_assessment(request, pk, need=PUBLISH_BRIEF)
     if request.method == "POST":
         public = request.POST.get("public") == "1"
         set_brief_public(assessment=assessment, public=public, by=request.user)
@@ -112,6 +111,8 @@ def index(request):
 
 def _network(request, round):
     visible = Assessment.objects.visible_to(request.user)
+    if request.user.is_authenticated:
+        request.ovp_private = True  # holds what this user may see, drafts included
     if not visible.filter(round=round).exists():
         raise Http404("No assessment of that round is visible to you.")
     return build_network_brief(visible, round=round)
@@ -165,6 +166,7 @@ def export_list(request):
 
 
 def _job(request, pk):
+    request.ovp_private = True
     return get_object_or_404(ExportJob.objects.for_user(request.user), pk=pk)
 
 

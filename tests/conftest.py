@@ -4,6 +4,8 @@ The database is seeded once per session (framework, sample, Part 4 charts, demo 
 each test runs in a transaction that is rolled back, so tests may change data freely.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
@@ -47,6 +49,44 @@ def secretariat(db):
 @pytest.fixture
 def researcher(db):
     return _persona("demo-researcher")
+
+
+@pytest.fixture
+def other_network(db):
+    """A second network with one city, an office and its 2026 draft, and that network's own
+    secretariat (staff, in the secretariat group, like demo-secretariat): PiOC's secretariat
+    has no business there, nor this one in PiOC."""
+    from django.contrib.auth.models import Group
+
+    from cities.models import City, Network, NetworkMembership, NetworkRole, Office
+    from criteria import workflow
+    from criteria.management.commands.seed_demo import SECRETARIAT_GROUP
+    from criteria.models import Framework
+
+    network = Network.objects.create(slug="other-network", name="Other network")
+    city = City.objects.get(slug="chicago")
+    NetworkMembership.objects.create(network=network, city=city)
+    office = Office.objects.create(slug="chicago-test-office", city=city, name="Test office")
+    draft = workflow.start_assessment(office=office, framework=Framework.objects.default(),
+                                      round="2026", by=None)
+    secretariat = User.objects.create_user("other-secretariat", "other@example.org",
+                                           is_staff=True)
+    secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    NetworkRole.objects.create(user=secretariat, network=network,
+                               role=NetworkRole.Role.SECRETARIAT)
+    return SimpleNamespace(network=network, city=city, office=office, draft=draft,
+                           secretariat=secretariat)
+
+
+@pytest.fixture
+def other_secretariat(other_network):
+    """Secretariat of another network (with its own city, office and draft)."""
+    return other_network.secretariat
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root-test", "root@example.org", "x-unused-x")
 
 
 PERSONAS = ["anonymous", "editor_a", "viewer_a", "editor_b", "secretariat", "researcher"]

@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from cities.models import Office
+from cities.models import Office, User
 from criteria.models import Assessment
 
 pytestmark = pytest.mark.django_db
 
 ADMIN_LISTS = [
     "cities_city", "cities_office", "cities_network", "cities_networkmembership",
-    "cities_officemembership", "cities_networkrole", "cities_violenceindicator",
+    "cities_officemembership", "cities_networkrole", "cities_violenceindicator", "cities_user",
     "criteria_framework", "criteria_criterion", "criteria_rubriclevel",
     "criteria_guidingquestion", "criteria_tradeoff", "criteria_goodpractice",
     "criteria_assessment", "criteria_officeprofile", "criteria_fundingsource",
@@ -26,9 +26,11 @@ def test_secretariat_can_browse_and_search_every_admin_list(client, secretariat,
     assert response.status_code == 200
 
 
-def test_secretariat_cannot_manage_user_accounts_in_the_admin(client, secretariat):
+def test_secretariat_cannot_create_or_delete_user_accounts_in_the_admin(client, secretariat):
     client.force_login(secretariat)
-    assert client.get(reverse("admin:cities_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:cities_user_add")).status_code == 403
+    viewer = User.objects.get(username="demo-viewer")
+    assert client.get(reverse("admin:cities_user_delete", args=[viewer.pk])).status_code == 403
 
 
 def test_editor_is_not_let_into_the_admin(client, editor_a):
@@ -43,9 +45,13 @@ def test_assessment_admin_shows_responses_and_evidence_inline(client, secretaria
     response = client.get(reverse("admin:criteria_assessment_change", args=[cali.pk]))
     assert response.status_code == 200
     content = response.content.decode()
-    assert content.count('name="responses-') > 9 * 5  # nine inline responses with their fields
     evidence = cali.responses.first().evidence.first()
     assert escape(evidence.title) in content
+    # Published, so shown read-only; a draft's nine responses come with their fields.
+    assert 'name="responses-0-current_strengths"' not in content
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    content = client.get(reverse("admin:criteria_assessment_change", args=[draft.pk]))
+    assert content.content.decode().count('name="responses-') > 9 * 5
 
 
 def test_admin_refuses_a_level_of_five_naming_the_field(client, secretariat):

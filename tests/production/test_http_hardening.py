@@ -84,7 +84,7 @@ def test_oversized_body_is_refused_before_the_view(client, editor_a, palmira_dra
     def never(*args, **kwargs):
         raise AssertionError("the view must not run")
 
-    monkeypatch.setattr(assessment_views, "editable_assessment_for", never)
+    monkeypatch.setattr(assessment_views, "get_assessment_for_user", never)
     client.force_login(editor_a)
     url = reverse("criteria:evidence-add", args=[palmira_draft.pk, 1])
     response = client.generic("POST", url, b"x" * 16,

@@ -228,5 +228,7 @@ def test_public_brief_pdf_served_to_a_visitor_is_tagged(client, part4, tmp_path)
     response = client.get(f"/reports/briefs/{cali.pk}/pdf/?lang=es&paper=letter")
     assert response.status_code == 200
     info = _pdfinfo(response.content, tmp_path)
-    assert info["Tagged"] == "yes" and info["Title"].startswith(cali.subject_label or "Cali")
+    spanish_subject, lang = cali.translated("subject_label", "es")
+    assert lang == "es"
+    assert info["Tagged"] == "yes" and info["Title"].startswith(spanish_subject)
     assert b"/Lang (es)" in _pdf_objects_text(response.content)

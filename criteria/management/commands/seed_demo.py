@@ -128,11 +128,13 @@ class Command(BaseCommand):
         self.palmira_draft(report, palmira)
 
     def secretariat_group(self, report):
-        """Admin rights over the network's data for the secretariat (not over user accounts)."""
+        """Admin rights over the network's data for the secretariat (its people's names only)."""
         group, created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+        # People: view and change (names and language only, cities/admin.py); never add or
+        # delete. What a secretariat may touch is further scoped to its networks there.
         wanted = set(
             Permission.objects.filter(content_type__app_label__in=["cities", "criteria"])
-            .exclude(content_type__model="user")
+            .exclude(content_type__model="user", codename__in=["add_user", "delete_user"])
             .values_list("pk", flat=True)
         )
         have = set(group.permissions.values_list("pk", flat=True))
