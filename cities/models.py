@@ -657,17 +657,15 @@ class ViolenceIndicator(models.Model):
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The trail a person may read: all of it for a superuser, their networks' for the
-        secretariat, nothing for anyone else."""
+        secretariat (the access layer's `Network.objects.managed_by`), nothing otherwise."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
-        networks = NetworkRole.objects.filter(
-            user=user, role=NetworkRole.Role.SECRETARIAT
-        ).values("network")
         return self.filter(
-            pk__in=AuditEvent.networks.through.objects.filter(network__in=networks)
-            .values("auditevent")
+            pk__in=AuditEvent.networks.through.objects.filter(
+                network__in=Network.objects.managed_by(user)
+            ).values("auditevent")
         )
 
 

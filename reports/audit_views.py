@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cities import audit
-from cities.models import AuditEvent, Network, NetworkRole
+from cities.models import AuditEvent, Network
 
 from . import tabular
 from .exports import can_export
@@ -35,11 +35,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        networks = Network.objects.all()
-        if not user.is_superuser:
-            networks = networks.filter(roles__user=user,
-                                       roles__role=NetworkRole.Role.SECRETARIAT)
-        self.fields["network"].queryset = networks.distinct().order_by("name")
+        self.fields["network"].queryset = Network.objects.managed_by(user).order_by("name")
 
     def clean(self):
         cleaned = super().clean()
