@@ -133,6 +133,9 @@ def network_pdf(request, round):
     filename, content_type, content = renderers.render_network_pdf(
         network, lang=lang, paper=request.GET.get("paper", "a4"),
     )
+    if request.user.is_authenticated:  # signed in, it may include what is not public
+        audit.record(AuditEvent.Action.DOWNLOAD, detail=filename,
+                     networks=audit.networks_of_user(request.user))
     return _download(filename, content_type, content, attachment=False)
 
 
