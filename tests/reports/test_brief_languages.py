@@ -31,7 +31,7 @@ PROPER_NAMES = (
 )
 ENGLISH_WORDS = re.compile(
     r"\b(the|and|of|with|for|from|which|that|is|are|was|were|has|have|this|to|by|its|"
-    r"not|criterion|chart|report|part|secretariat)\b",
+    r"not|criterion|chart|report|part|secretariat|review|opening|page|goal|about)\b",
     re.IGNORECASE,
 )
 
