@@ -90,6 +90,11 @@ SECTIONS = {
         "es": "Resumen del simposio (Simposio de Medellín)",
         "pt-br": "Resumo do simpósio (Simpósio de Medellín)",
     },
+    # Not a section title: the review's unnumbered first page, named after its publisher.
+    "opening page (Peace in Our Cities)": {
+        "es": "página de apertura (Peace in Our Cities)",
+        "pt-br": "página de abertura (Peace in Our Cities)",
+    },
 }
 
 WORDS = {
