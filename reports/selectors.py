@@ -128,7 +128,7 @@ class PeerPractice:
 
 #: A practice in a brief is a pointer: its title, place, source and opening sentences (the
 #: good-practice library has the whole text).
-PRACTICE_LEAD_WORDS = 45
+PRACTICE_LEAD_WORDS = 32
 
 
 def lead(text: str, max_words: int = PRACTICE_LEAD_WORDS) -> str:
