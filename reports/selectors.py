@@ -625,7 +625,8 @@ def _weakest(assessment, rows, peers_from, wanted=None) -> list[WeakCriterion]:
         for r in weakest
     ]
     if len(weakest_tie(criteria)) > TIE_REORDER_OVER:
-        criteria.sort(key=lambda w: (w.level, -w.relevance, w.number))
+        # relevance rounded: scores a hair apart are a tie, kept in criterion order
+        criteria.sort(key=lambda w: (w.level, -round(w.relevance, 1), w.number))
     return criteria
 
 
