@@ -791,15 +791,23 @@ def _evidence_groups(responses):
     for group in groups.values():
         group.shared_title = _shared_opening([i.title for i in group.items])
         for item in group.items:
-            counter += 1
-            item.ref = f"E{counter}"
             item.short_title = (
                 item.title[len(group.shared_title):].lstrip(": ").strip()
                 if group.shared_title else item.title
             )
-    for group in groups.values():
+        # Refs follow the printed order: a run's items take consecutive refs.
         group.entries = _runs(group.items)
+        key_of = {id(i): k for i, k in zip(group.items, group.keys, strict=True)}
+        group.items = [i for e in group.entries for i in (e.items if _is_run(e) else [e])]
+        group.keys = [key_of[id(i)] for i in group.items]
+        for item in group.items:
+            counter += 1
+            item.ref = f"E{counter}"
     return list(groups.values()), keys_by_criterion
+
+
+def _is_run(entry) -> bool:
+    return isinstance(entry, EvidenceRun)
 
 
 #: At least this many items that differ only by their criterion's number make a run.
