@@ -246,6 +246,21 @@ class EvidenceRun:
     def criteria(self) -> list[int]:
         return [i.criteria[0] for i in self.items]
 
+    @property
+    def refs_label(self) -> str:
+        """"E1–E9" when the refs are consecutive (they are: refs follow the printed order)."""
+        numbers = [int(i.ref[1:]) for i in self.items]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return f"{self.items[0].ref}–{self.items[-1].ref}"
+        return ", ".join(i.ref for i in self.items)
+
+    @property
+    def criteria_label(self) -> str:
+        numbers = self.criteria
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return f"{numbers[0]}–{numbers[-1]}"
+        return ", ".join(str(n) for n in numbers)
+
 
 @dataclass
 class OfficeBrief:
