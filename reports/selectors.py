@@ -38,9 +38,16 @@ from . import charts
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
-#: About this many good practices in all, shared among the weakest criteria (at least one each):
-#: criteria tied at the weakest level are all shown, each with its most relevant practices.
-PRACTICES_BUDGET = 9
+#: At most this many good practices in all for the weakest criteria. Every criterion shown gets
+#: its most relevant practice; a criterion whose second practice is strongly relevant (see
+#: `STRONG_SECOND`) gets that one too, while the budget lasts (the strongest seconds first).
+PRACTICES_BUDGET = 14
+#: A second practice is strongly relevant when it shares words with the opportunity and scores
+#: at least this share of the first one's relevance: two comparably good answers to the gap.
+STRONG_SECOND = 0.5
+#: When more criteria than this tie at the weakest level, the brief says so and lists first the
+#: criteria whose peer practices best match their opportunities (not simply by number).
+TIE_REORDER_OVER = 4
 #: A median over fewer peers than this is not shown: over one peer it is that peer's level.
 MIN_MEDIAN_PEERS = 3
 SAFE_LINK_SCHEMES = ("http://", "https://")
@@ -121,7 +128,7 @@ class PeerPractice:
 
 #: A practice in a brief is a pointer: its title, place, source and opening sentences (the
 #: good-practice library has the whole text).
-PRACTICE_LEAD_WORDS = 45
+PRACTICE_LEAD_WORDS = 32
 
 
 def lead(text: str, max_words: int = PRACTICE_LEAD_WORDS) -> str:
@@ -158,6 +165,7 @@ class WeakCriterion:
     level_name: str
     practices: list[PeerPractice]
     peers: list[PeerScore]
+    relevance: float = 0.0  # of the practices shown, summed (orders a long tie)
 
 
 @dataclass
@@ -218,6 +226,40 @@ class EvidenceGroup:
     items: list[EvidenceItem]
     keys: list[tuple] = field(default_factory=list, repr=False)
     date_precision: str = "day"
+    #: What the appendix prints, in order: an `EvidenceItem`, or an `EvidenceRun` of items that
+    #: differ only by their criterion's number (a chart's rows, one per criterion).
+    entries: list = field(default_factory=list)
+
+
+@dataclass
+class EvidenceRun:
+    """Items of one group that read the same but for their criterion's number N (in the title
+    and the note): printed as one row, with the ref of each criterion."""
+
+    items: list[EvidenceItem]
+    title: str  # with "N" for the criterion's number
+    note: str
+    kind: str
+    is_run: bool = True
+
+    @property
+    def criteria(self) -> list[int]:
+        return [i.criteria[0] for i in self.items]
+
+    @property
+    def refs_label(self) -> str:
+        """"E1–E9" when the refs are consecutive (they are: refs follow the printed order)."""
+        numbers = [int(i.ref[1:]) for i in self.items]
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return f"{self.items[0].ref}–{self.items[-1].ref}"
+        return ", ".join(i.ref for i in self.items)
+
+    @property
+    def criteria_label(self) -> str:
+        numbers = self.criteria
+        if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            return f"{numbers[0]}–{numbers[-1]}"
+        return ", ".join(str(n) for n in numbers)
 
 
 @dataclass
@@ -256,6 +298,26 @@ class OfficeBrief:
     @property
     def shows_median(self) -> bool:
         return any(r.median is not None for r in self.rows)
+
+    @property
+    def long_tie(self) -> WeakCriterion | None:
+        """The first of the weakest criteria when more than `TIE_REORDER_OVER` of them tie at
+        the lowest level (the brief then says so, and orders them by relevance); else None."""
+        tie = weakest_tie(self.weakest)
+        return tie[0] if len(tie) > TIE_REORDER_OVER else None
+
+    @property
+    def long_tie_count(self) -> int:
+        return len(weakest_tie(self.weakest))
+
+    @property
+    def notes_by_criterion(self) -> list[tuple[int, str, list[TradeoffNote]]]:
+        """The tradeoff notes grouped by criterion: (number, criterion name, notes)."""
+        names = {r.number: r.name for r in self.rows}
+        groups: dict[int, list[TradeoffNote]] = {}
+        for note in self.notes:
+            groups.setdefault(note.criterion_number, []).append(note)
+        return [(n, names.get(n, ""), notes) for n, notes in groups.items()]
 
 
 def _yes_no(value):
@@ -450,7 +512,13 @@ def _practice_versions(practice) -> list[list[str]]:
 
 
 def rank_practices(wanted: str, practices: list) -> list:
-    """`practices` most relevant to the text `wanted` (the office's opportunities) first.
+    """`practices`, the most relevant to the text `wanted` first (see `scored_practices`)."""
+    return [p for p, _score in scored_practices(wanted, practices)]
+
+
+def scored_practices(wanted: str, practices: list) -> list[tuple]:
+    """`(practice, relevance)` pairs, the practices most relevant to the text `wanted` (the
+    office's opportunities) first; relevance is the practice's BM25 score (0: no shared word).
 
     Each practice is scored by BM25 over the opportunity's word stems, in whichever of its
     languages matches best (so the order does not depend on the reader's language): a stem
@@ -461,8 +529,8 @@ def rank_practices(wanted: str, practices: list) -> list:
     title), so the ranking is deterministic.
     """
     query = set(_terms(wanted))
-    if not query or len(practices) < 2:
-        return list(practices)
+    if not query or not practices:
+        return [(p, 0.0) for p in practices]
     versions = [[Counter(v) for v in _practice_versions(p)] for p in practices]
     n = len(practices)
     df = Counter(t for bags in versions for t in set().union(*bags) & query)
@@ -487,7 +555,7 @@ def rank_practices(wanted: str, practices: list) -> list:
             sum(matches[i].values()),
             -i,
         ))
-        ranked.append(practices[best])
+        ranked.append((practices[best], sum(matches[best].values())))
         covered |= matches[best].keys()
         remaining.remove(best)
     return ranked
@@ -502,7 +570,11 @@ def weakest_rows(rows) -> list:
     return [r for i, r in enumerate(scored) if i < WEAKEST_COUNT or r.level == cut]
 
 
-def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
+def _weakest(assessment, rows, peers_from, wanted=None) -> list[WeakCriterion]:
+    """The weakest criteria with their peer practices. `wanted` maps a criterion's number to
+    its opportunities as stored (not in the reader's language), so practices are chosen and
+    ordered the same in every language; rows' own (displayed) text is the fallback."""
+    wanted = wanted or {}
     weakest = weakest_rows(rows)
     if not weakest:
         return []
@@ -535,26 +607,48 @@ def _weakest(assessment, rows, peers_from) -> list[WeakCriterion]:
             )
         )
 
-    per_criterion = max(1, PRACTICES_BUDGET // len(weakest))
+    ranked = {
+        r.number: scored_practices(wanted.get(r.number, r.opportunities), practices[r.number])
+        for r in weakest
+    }
+    shown = {n: ranked[n][:1] for n in ranked}
+    seconds = sorted(
+        (
+            (scored[1][1], n) for n, scored in ranked.items()
+            if len(scored) > 1 and scored[1][1] > 0
+            and scored[1][1] >= STRONG_SECOND * scored[0][1]
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    spare = PRACTICES_BUDGET - sum(len(v) for v in shown.values())
+    for _score, n in seconds[:max(0, spare)]:
+        shown[n] = ranked[n][:2]
 
-    def chosen(row):
-        ranked = rank_practices(row.opportunities, practices[row.number])
-        return [
-            PeerPractice(
-                p.title, p.summary,
-                p.office.name + " — " + p.city.name if p.office else p.city.name,
-                translate_citation(p.source_section), lead=lead(p.summary),
-            )
-            for p in ranked[:per_criterion]
-        ]
+    def practice(p):
+        return PeerPractice(
+            p.title, p.summary,
+            p.office.name + " — " + p.city.name if p.office else p.city.name,
+            translate_citation(p.source_section), lead=lead(p.summary),
+        )
 
-    return [
+    criteria = [
         WeakCriterion(
             number=r.number, name=r.name, level=r.level, level_name=r.level_name,
-            practices=chosen(r), peers=peers[r.number][:3],
+            practices=[practice(p) for p, _score in shown[r.number]], peers=peers[r.number][:3],
+            relevance=sum(score for _p, score in shown[r.number]),
         )
         for r in weakest
     ]
+    if len(weakest_tie(criteria)) > TIE_REORDER_OVER:
+        # relevance rounded: scores a hair apart are a tie, kept in criterion order
+        criteria.sort(key=lambda w: (w.level, -round(w.relevance, 1), w.number))
+    return criteria
+
+
+def weakest_tie(criteria) -> list:
+    """The criteria at the lowest level among `criteria`."""
+    levels = [c.level for c in criteria if c.level is not None]
+    return [c for c in criteria if levels and c.level == min(levels)]
 
 
 def _outcome(assessment) -> OutcomeTrend | None:
@@ -712,13 +806,61 @@ def _evidence_groups(responses):
     for group in groups.values():
         group.shared_title = _shared_opening([i.title for i in group.items])
         for item in group.items:
-            counter += 1
-            item.ref = f"E{counter}"
             item.short_title = (
                 item.title[len(group.shared_title):].lstrip(": ").strip()
                 if group.shared_title else item.title
             )
+        # Refs follow the printed order: a run's items take consecutive refs.
+        group.entries = _runs(group.items)
+        key_of = {id(i): k for i, k in zip(group.items, group.keys, strict=True)}
+        group.items = [i for e in group.entries for i in (e.items if _is_run(e) else [e])]
+        group.keys = [key_of[id(i)] for i in group.items]
+        for item in group.items:
+            counter += 1
+            item.ref = f"E{counter}"
     return list(groups.values()), keys_by_criterion
+
+
+def _is_run(entry) -> bool:
+    return isinstance(entry, EvidenceRun)
+
+
+#: At least this many items that differ only by their criterion's number make a run.
+MIN_RUN = 3
+
+
+def _numbered_as(text: str, number: int) -> str | None:
+    """`text` with its one standalone `number` replaced by "N"; None if it has not exactly one."""
+    pattern = rf"(?<![\w.]){number}(?![\w.]|\.\d)"
+    if len(re.findall(pattern, text)) != 1:
+        return None
+    return re.sub(pattern, "N", text)
+
+
+def _runs(items: list[EvidenceItem]) -> list:
+    """The group's items, those that read the same but for their criterion's number gathered
+    into one `EvidenceRun` (at the place of the first); the others as they are."""
+    patterns = {}
+    for item in items:
+        if item.link or item.url_text or len(item.criteria) != 1 or len(item.notes) != 1:
+            continue
+        number = item.criteria[0]
+        title = _numbered_as(item.short_title, number)
+        note = _numbered_as(item.notes[0].text, number)
+        if title and note:
+            patterns[id(item)] = (title, note, item.kind)
+    counts = Counter(patterns.values())
+    entries, runs = [], {}
+    for item in items:
+        key = patterns.get(id(item))
+        if key is None or counts[key] < MIN_RUN:
+            entries.append(item)
+        elif key in runs:
+            runs[key].items.append(item)
+        else:
+            runs[key] = EvidenceRun([item], *key)
+            entries.append(runs[key])
+    return entries
 
 
 def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
@@ -798,7 +940,8 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             ),
         ),
         notes=_in_reader_language(assessment, tradeoff_notes(facts)),
-        weakest=_weakest(assessment, rows, peers_from),
+        weakest=_weakest(assessment, rows, peers_from,
+                         wanted={r.criterion.number: r.opportunities for r in responses}),
         outcome=_outcome(assessment),
         evidence=evidence,
         evidence_groups=groups,

@@ -27,14 +27,15 @@ def palmira_draft(db):
     return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
 
 
-def pdf_text(content: bytes, tmp_path) -> str:
-    """The PDF's text as poppler's pdftotext reads it (layout kept, so rows stay together)."""
+def pdf_text(content: bytes, tmp_path, *, raw=False) -> str:
+    """The PDF's text as poppler's pdftotext reads it (layout kept, so rows stay together;
+    `raw`: in the order it was written, so text set in two columns stays in reading order)."""
     import subprocess
 
     pdf = tmp_path / "brief.pdf"
     pdf.write_bytes(content)
     out = subprocess.run(  # noqa: S603 - fixed arguments, our own temp file
-        ["/usr/bin/pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+        ["/usr/bin/pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(pdf), "-"],
         check=True, capture_output=True,
     )
     return " ".join(out.stdout.decode().split())

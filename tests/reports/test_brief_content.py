@@ -196,9 +196,48 @@ def test_appendix_prints_each_source_line_once(part4):
     assert len(shared.items) > 1 and shared.shared_title
     # the shared opening is printed once, above the group, not in each of its items
     assert all(escape(item.title) not in html for item in shared.items)
-    assert all(escape(item.short_title) in html for item in shared.items)
+    in_runs = {id(i) for e in shared.entries if getattr(e, "is_run", False) for i in e.items}
+    assert all(escape(item.short_title) in html for item in shared.items
+               if id(item) not in in_runs)
     refs = [e.ref for e in brief.evidence]
     assert refs == [f"E{i}" for i in range(1, len(refs) + 1)]
+
+
+def test_chart_rows_of_one_source_are_one_appendix_row_that_keeps_every_ref(part4):
+    """Cali's nine "chart, criterion N" items differ only by N: one row names the pattern once
+    and says which ref stands for which criterion; every ref keeps its anchor."""
+    brief = _brief(part4["cali"])
+    html = _html(brief)
+    runs = [e for g in brief.evidence_groups for e in g.entries if getattr(e, "is_run", False)]
+    assert len(runs) == 1
+    run = runs[0]
+    assert run.title == "chart, criterion N" and run.note.startswith("Row N of the chart")
+    assert run.criteria == list(range(1, 10))
+    for item in run.items:
+        n = item.criteria[0]
+        assert item.short_title == f"chart, criterion {n}"
+        assert item.notes[0].text == run.note.replace("Row N", f"Row {n}", 1)
+        assert f'id="{item.ref}"' in html and f"{item.ref} for {n}" in html
+    # every item is printed once: in a run or on its own row
+    printed = [i for g in brief.evidence_groups for e in g.entries
+               for i in (e.items if getattr(e, "is_run", False) else [e])]
+    assert printed == brief.evidence
+
+
+def test_items_that_differ_in_more_than_their_criterion_number_are_not_gathered():
+    from reports.selectors import EvidenceItem, EvidenceNote, _runs
+
+    def item(n, note):
+        return EvidenceItem(ref=f"E{n}", criteria=[n], kind="Document", title=f"chart {n}",
+                            link="", url_text="", date=None, source="s",
+                            notes=[EvidenceNote([n], note)], short_title=f"chart {n}")
+
+    same = [item(n, f"Row {n} of the chart.") for n in (1, 2, 3)]
+    assert len(_runs(same)) == 1
+    differ = [item(1, "Row 1 of the chart."), item(2, "Row 2 of the chart."),
+              item(3, "Row 3 of another chart.")]
+    assert _runs(differ) == differ
+    assert _runs(same[:2]) == same[:2]  # two are not a run
 
 
 def test_practice_lead_keeps_whole_sentences_within_the_word_budget():
