@@ -64,6 +64,26 @@ def restored_wrapper():
                 cursor.execute(f'DROP DATABASE IF EXISTS "{wrapper.settings_dict["NAME"]}"')
 
 
+def _fresh_target(tmp_path):
+    """A new, empty database and file folder to restore into: (settings, media, child env)."""
+    fresh_media = tmp_path / "restored-media"
+    if connection.vendor == "postgresql":
+        fresh = dict(connection.settings_dict, NAME=connection.settings_dict["NAME"] + "_restore")
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh["NAME"]}"')
+            cursor.execute(f'CREATE DATABASE "{fresh["NAME"]}"')
+        url = database_url(fresh)
+    else:
+        fresh = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.db")}
+        url = f"sqlite:///{fresh['NAME']}"
+    return fresh, fresh_media, child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(fresh_media))
+
+
+def _restore(tmp_path, backup):
+    fresh, fresh_media, env = _fresh_target(tmp_path)
+    return fresh, fresh_media, manage("restore", str(backup), env=env, check=False)
+
+
 def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
     client, settings, tmp_path, restored_wrapper
 ):
@@ -91,17 +111,7 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["files"] == original_files
 
-    fresh_media = tmp_path / "restored-media"
-    if connection.vendor == "postgresql":
-        fresh = dict(connection.settings_dict, NAME=connection.settings_dict["NAME"] + "_restore")
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh["NAME"]}"')
-            cursor.execute(f'CREATE DATABASE "{fresh["NAME"]}"')
-        url = database_url(fresh)
-    else:
-        fresh = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.db")}
-        url = f"sqlite:///{fresh['NAME']}"
-    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(fresh_media))
+    fresh, fresh_media, env = _fresh_target(tmp_path)
     result = manage("restore", str(backup), env=env, check=False)
     assert result.returncode == 0, result.stderr
     assert "checksums match" in result.stdout
@@ -130,21 +140,6 @@ def _evidence_files(client, draft, n):
              "strength": "documented", "file": SimpleUploadedFile(f"minutes-{i}.pdf", PDF)},
         )
         assert added.status_code == 302
-
-
-def _restore(tmp_path, backup):
-    fresh_media = tmp_path / "restored-media"
-    if connection.vendor == "postgresql":
-        fresh = dict(connection.settings_dict, NAME=connection.settings_dict["NAME"] + "_restore")
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{fresh["NAME"]}"')
-            cursor.execute(f'CREATE DATABASE "{fresh["NAME"]}"')
-        url = database_url(fresh)
-    else:
-        fresh = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "restored.db")}
-        url = f"sqlite:///{fresh['NAME']}"
-    env = child_env(DATABASE_URL=url, DJANGO_MEDIA_ROOT=str(fresh_media))
-    return fresh, fresh_media, manage("restore", str(backup), env=env, check=False)
 
 
 def test_a_file_deleted_while_the_backup_runs_starts_a_new_snapshot(
