@@ -6,8 +6,9 @@ from criteria.models import Assessment, Evidence
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LONG_WORD = "Unbroken" + "abcdefghij" * 30
-LONG_URL = "https://example.org/" + "/".join(f"segment{i:03d}-of-a-pasted-link" for i in range(12))
+LONG_WORD = "Unbroken" + "abcdefghij" * 29  # fits the 300-character evidence source
+# 299 characters: it fits the evidence title column (300) on PostgreSQL too
+LONG_URL = "https://example.org/" + "/".join(f"segment{i:03d}-of-a-pasted-link" for i in range(10))
 
 
 def test_brief_page_with_long_unbroken_strings_has_no_horizontal_scroll(

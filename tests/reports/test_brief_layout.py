@@ -112,8 +112,10 @@ def _raw_text(pdf: bytes, tmp_path) -> str:
     ).stdout
 
 
-LONG_WORD = "Unbroken" + "abcdefghij" * 30  # 308 letters, no break opportunity
-LONG_URL = "https://example.org/" + "/".join(f"segment{i:03d}-of-a-pasted-link" for i in range(12))
+# 298 letters, no break opportunity; it fits the 300-character columns (evidence source)
+LONG_WORD = "Unbroken" + "abcdefghij" * 29
+# 299 characters: it fits the evidence title column (300) on PostgreSQL too
+LONG_URL = "https://example.org/" + "/".join(f"segment{i:03d}-of-a-pasted-link" for i in range(10))
 
 
 @pytest.fixture
