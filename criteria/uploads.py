@@ -159,12 +159,10 @@ def _check_image(suffix, data):
 
 
 def _check_csv(data):
+    # Any bytes read as text in some encoding (UTF-8, or Latin-1 for older exports); a NUL
+    # byte does not occur in text.
     if b"\x00" in data:
         raise Refused(_("it contains binary data"))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        data.decode("latin-1")  # every byte is Latin-1: text in an older encoding
 
 
 def check_upload(file):
