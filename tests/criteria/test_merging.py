@@ -228,6 +228,24 @@ def test_adding_evidence_twice_with_one_form_adds_it_once(client, editor_a, palm
     assert Evidence.objects.filter(title="Minutes").count() == 1
 
 
+def test_the_worker_sweep_prunes_only_keys_past_their_retention(settings, editor_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from criteria.models import SubmissionKey
+
+    settings.SUBMISSION_KEY_RETENTION_DAYS = 30
+    old = SubmissionKey.objects.create(key=uuid.uuid4(), user=editor_a)
+    recent = SubmissionKey.objects.create(key=uuid.uuid4(), user=editor_a)
+    SubmissionKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=31))
+    SubmissionKey.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - timedelta(days=29))
+    assert SubmissionKey.objects.prune() == 1
+    assert list(SubmissionKey.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
 def test_after_a_refused_evidence_form_a_get_goes_back_with_what_was_typed(
     client, editor_a, palmira_draft
 ):
