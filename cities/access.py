@@ -120,3 +120,23 @@ def navigation_for(user) -> Navigation:
     else:
         members_url = ""
     return Navigation(reports=reports, members_url=members_url)
+
+
+def landing_for(user) -> str:
+    """Where a person lands after signing in (docs/access.md): editors and leads on "Your
+    work" (the home page shows it to them), the secretariat on its review queue, viewers on
+    their office's assessments, researchers on the comparison; anyone else on the home page."""
+    from django.urls import reverse
+
+    if not user.is_authenticated:
+        return reverse("home")
+    roles = set(user.office_memberships.values_list("role", flat=True))
+    if roles & set(OfficeMembership.EDITING_ROLES):
+        return reverse("home")
+    if is_secretariat(user):
+        return reverse("criteria:review-queue")
+    if roles:
+        return reverse("criteria:my-assessments")
+    if user.network_roles.exists():
+        return reverse("reports:compare")
+    return reverse("home")
