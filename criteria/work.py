@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from cities.models import OfficeMembership
+from cities.models import Office, OfficeMembership
 
 from .models import Assessment, CriterionResponse, ReviewComment
 
@@ -29,6 +29,7 @@ class YourWork:
     drafts: list[DraftRow] = field(default_factory=list)
     comments: list[ReviewComment] = field(default_factory=list)
     invitations: list[OfficeMembership] = field(default_factory=list)
+    manages_members: bool = False  # a lead (or secretariat): the invitations section applies
 
     @property
     def is_empty(self):
@@ -36,7 +37,8 @@ class YourWork:
 
 
 def your_work(user) -> YourWork:
-    """Four queries: drafts, their responses, open comments, invitations."""
+    """Five queries: drafts, their responses, open comments, invitations, whether the user
+    manages any office's members."""
     drafts = list(
         Assessment.objects.editable_by(user)
         .select_related("office", "city")
@@ -63,4 +65,5 @@ def your_work(user) -> YourWork:
         OfficeMembership.objects.invitations_sent_by(user)
         .select_related("user", "office").order_by("-created_at")
     )
-    return YourWork(drafts=rows, comments=comments, invitations=invitations)
+    return YourWork(drafts=rows, comments=comments, invitations=invitations,
+                    manages_members=Office.objects.members_managed_by(user).exists())
