@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import City, Network, Office, OfficeMembership
+from .models import City, Network, NetworkRole, Office, OfficeMembership
 
 START, MANAGE = "start", "manage"
 Role = OfficeMembership.Role
@@ -99,27 +99,34 @@ class Navigation:
 
     reports: bool = False
     members_url: str = ""
+    is_secretariat: bool = False  # the review queue
+    has_offices: bool = False  # My assessments
 
 
 def navigation_for(user) -> Navigation:
     """*Reports* for people with a role that lets them see assessments beyond the public
     ones (an office membership, a network role, superuser); *Members* for those who manage
     members: a lead of one office goes straight to its members page, anyone managing several
-    offices (a secretariat, a lead of two) to the list of them."""
+    offices (a secretariat, a superuser, a lead of two) to the list of them. Two queries, the
+    same rules as `Office.objects.members_managed_by`."""
     from django.urls import reverse
 
     if not user.is_authenticated:
         return Navigation()
-    reports = (user.is_superuser or user.office_memberships.exists()
-               or user.network_roles.exists())
-    slugs = list(Office.objects.members_managed_by(user).values_list("slug", flat=True)[:2])
-    if len(slugs) == 1:
-        members_url = reverse("cities:office-members", kwargs={"slug": slugs[0]})
-    elif slugs:
+    memberships = list(OfficeMembership.objects.filter(user=user)
+                       .values_list("role", "office__slug"))
+    network_roles = set(NetworkRole.objects.filter(user=user).values_list("role", flat=True))
+    secretariat = NetworkRole.Role.SECRETARIAT in network_roles
+    led = [slug for role, slug in memberships if role == Role.LEAD]
+    if secretariat or user.is_superuser or len(led) > 1:
         members_url = reverse("cities:members-offices")
+    elif led:
+        members_url = reverse("cities:office-members", kwargs={"slug": led[0]})
     else:
         members_url = ""
-    return Navigation(reports=reports, members_url=members_url)
+    return Navigation(reports=bool(user.is_superuser or memberships or network_roles),
+                      members_url=members_url, is_secretariat=secretariat,
+                      has_offices=bool(memberships))
 
 
 def landing_for(user) -> str:
