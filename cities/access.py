@@ -13,9 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import City, Network, Office, OfficeMembership
+from .models import City, Network, NetworkRole, Office, OfficeMembership
 
 START, MANAGE = "start", "manage"
+Role = OfficeMembership.Role
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,43 @@ class OfficeAccess:
     is_manager: bool = False  # secretariat of the office's city's network (or superuser)
 
     @property
+    def is_lead(self):
+        return self.role == Role.LEAD
+
+    @property
     def can_start(self):
-        """Start (or copy forward) an assessment: the office's editors."""
-        return self.role == OfficeMembership.Role.EDITOR
+        """Start (or copy forward) an assessment: the office's editors and leads."""
+        return self.role in OfficeMembership.EDITING_ROLES
 
     @property
     def can_manage_members(self):
-        return self.is_manager
+        """The members page: the network secretariat, and the office's own leads."""
+        return self.is_manager or self.is_lead
+
+    def grantable_roles(self):
+        """Roles this user may give on this office. A lead may name another lead (so the
+        office can hand over without the secretariat); nobody grants beyond the office."""
+        return [Role.LEAD, Role.EDITOR, Role.VIEWER] if self.can_manage_members else []
+
+    def change_refusal(self, membership, new_role=None, *, leads=None):
+        """Why changing `membership` to `new_role` (None: removing it) is refused; "" when
+        allowed. A lead may not leave their office without a lead (removing or demoting the
+        last one, themselves included); the secretariat may, as the office's last resort.
+        `leads` is the office's number of leads (counted under the caller's lock)."""
+        if not self.can_manage_members:
+            return _("Only the office's leads and the network secretariat manage its members.")
+        if new_role is not None and new_role not in self.grantable_roles():
+            return _("That role cannot be given here.")
+        losing_lead = membership.role == Role.LEAD and new_role != Role.LEAD
+        if losing_lead and not self.is_manager and (leads if leads is not None else
+                                                    _lead_count(membership.office_id)) <= 1:
+            return _("An office keeps at least one lead: name another lead first, or ask "
+                     "the network secretariat.")
+        return ""
+
+
+def _lead_count(office_id):
+    return OfficeMembership.objects.filter(office_id=office_id, role=Role.LEAD).count()
 
 
 def office_access(user, office) -> OfficeAccess:
@@ -50,7 +81,8 @@ def get_office_for_user(request, slug, *, need):
     if need == START and not access.can_start:
         raise PermissionDenied(_("Only the office's editors can start an assessment."))
     if need == MANAGE and not access.can_manage_members:
-        raise PermissionDenied(_("Only the network secretariat manages an office's members."))
+        raise PermissionDenied(
+            _("Only the office's leads and the network secretariat manage its members."))
     request.ovp_private = True
     return office, access
 
@@ -59,3 +91,59 @@ def is_secretariat(user) -> bool:
     """Secretariat of at least one network (or superuser): review queue, exports, library
     additions, outcome figures."""
     return user.is_authenticated and Network.objects.managed_by(user).exists()
+
+
+@dataclass(frozen=True)
+class Navigation:
+    """Which role-bound entries the site's navigation shows to one user."""
+
+    reports: bool = False
+    members_url: str = ""
+    is_secretariat: bool = False  # the review queue
+    has_offices: bool = False  # My assessments
+
+
+def navigation_for(user) -> Navigation:
+    """*Reports* for people with a role that lets them see assessments beyond the public
+    ones (an office membership, a network role, superuser); *Members* for those who manage
+    members: a lead of one office goes straight to its members page, anyone managing several
+    offices (a secretariat, a superuser, a lead of two) to the list of them. Two queries, the
+    same rules as `Office.objects.members_managed_by`."""
+    from django.urls import reverse
+
+    if not user.is_authenticated:
+        return Navigation()
+    memberships = list(OfficeMembership.objects.filter(user=user)
+                       .values_list("role", "office__slug"))
+    network_roles = set(NetworkRole.objects.filter(user=user).values_list("role", flat=True))
+    secretariat = NetworkRole.Role.SECRETARIAT in network_roles
+    led = [slug for role, slug in memberships if role == Role.LEAD]
+    if secretariat or user.is_superuser or len(led) > 1:
+        members_url = reverse("cities:members-offices")
+    elif led:
+        members_url = reverse("cities:office-members", kwargs={"slug": led[0]})
+    else:
+        members_url = ""
+    return Navigation(reports=bool(user.is_superuser or memberships or network_roles),
+                      members_url=members_url, is_secretariat=secretariat,
+                      has_offices=bool(memberships))
+
+
+def landing_for(user) -> str:
+    """Where a person lands after signing in (docs/access.md): editors and leads on "Your
+    work" (the home page shows it to them), the secretariat on its review queue, viewers on
+    their office's assessments, researchers on the comparison; anyone else on the home page."""
+    from django.urls import reverse
+
+    if not user.is_authenticated:
+        return reverse("home")
+    roles = set(user.office_memberships.values_list("role", flat=True))
+    if roles & set(OfficeMembership.EDITING_ROLES):
+        return reverse("home")
+    if is_secretariat(user):
+        return reverse("criteria:review-queue")
+    if roles:
+        return reverse("criteria:my-assessments")
+    if user.network_roles.exists():
+        return reverse("reports:compare")
+    return reverse("home")

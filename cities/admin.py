@@ -86,11 +86,19 @@ class OfficeCountryFilter(CountryInUseFilter):
 
 class OfficeMembershipInline(SuperuserWritesMixin, admin.TabularInline):
     model = OfficeMembership
+    fk_name = "user"
     extra = 0
     autocomplete_fields = ["office", "user"]
+    readonly_fields = ["invited_by"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).managed_by(request.user)
+
+
+class OfficeMembersInline(OfficeMembershipInline):
+    """The same memberships seen from the office (the user admin's inline is per person)."""
+
+    fk_name = "office"
 
 
 class NetworkRoleInline(SuperuserWritesMixin, admin.TabularInline):
@@ -227,7 +235,7 @@ class OfficeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["city"]
     autocomplete_fields = ["city"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [OfficeMembershipInline]
+    inlines = [OfficeMembersInline]
     fieldsets = [
         (None, {"fields": ["city", "name", "slug", "local_name", "kind", "status", "website",
                            "description"]}),

@@ -10,8 +10,25 @@ class InviteForm(forms.Form):
         label=_("Role"),
         choices=OfficeMembership.Role.choices,
         widget=forms.RadioSelect,
-        help_text=_("Editors fill in and submit assessments; viewers can only read them."),
+        help_text=_("Editors fill in and submit assessments; viewers can only read them; "
+                    "leads are editors who also manage the office's members."),
     )
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = [c for c in OfficeMembership.Role.choices
+                                           if c[0] in roles]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=OfficeMembership.Role.choices)
+
+    def __init__(self, *args, roles=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if roles is not None:
+            self.fields["role"].choices = [c for c in OfficeMembership.Role.choices
+                                           if c[0] in roles]

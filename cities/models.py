@@ -386,11 +386,24 @@ class OfficeQuerySet(models.QuerySet):
         return self.filter(city__in=City.objects.managed_by(user).values("pk"))
 
     def editable_by(self, user):
-        """Offices `user` is an editor of: they start and fill in its assessments."""
+        """Offices `user` is an editor (or lead) of: they start and fill in its assessments."""
         if not user.is_authenticated:
             return self.none()
         return self.filter(pk__in=OfficeMembership.objects.filter(
-            user=user, role=OfficeMembership.Role.EDITOR).values("office_id"))
+            user=user, role__in=OfficeMembership.EDITING_ROLES).values("office_id"))
+
+    def led_by(self, user):
+        """Offices `user` is a lead of."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(pk__in=OfficeMembership.objects.filter(
+            user=user, role=OfficeMembership.Role.LEAD).values("office_id"))
+
+    def members_managed_by(self, user):
+        """Offices whose members `user` manages: the secretariat's offices and their own as
+        lead (their members page)."""
+        return self.filter(Q(pk__in=self.managed_by(user).values("pk"))
+                           | Q(pk__in=self.led_by(user).values("pk")))
 
 
 class Office(models.Model):
@@ -508,14 +521,25 @@ class Office(models.Model):
 
 class OfficeMembershipQuerySet(models.QuerySet):
     def managed_by(self, user):
-        """Memberships of the offices `user` manages (their members page)."""
+        """Memberships of the offices `user` manages as secretariat (the admin's scope)."""
         return self.filter(office__in=Office.objects.managed_by(user).values("pk"))
+
+    def invitations_sent_by(self, user):
+        """Memberships `user` added for someone who has not signed in yet (a pending
+        invitation: the person still has to set a password through the emailed link)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(invited_by=user, user__last_login__isnull=True)
 
 
 class OfficeMembership(models.Model):
     class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
         EDITOR = "editor", _("Editor")
         VIEWER = "viewer", _("Viewer")
+
+    # A lead is an editor of their office who also manages its members.
+    EDITING_ROLES = (Role.LEAD, Role.EDITOR)
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="office_memberships", verbose_name=_("user")
@@ -525,6 +549,10 @@ class OfficeMembership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("invited by"),
+    )
 
     objects = OfficeMembershipQuerySet.as_manager()
 

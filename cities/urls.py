@@ -16,4 +16,7 @@ urlpatterns = [
     path("offices/<slug:slug>/members/", account_views.office_members, name="office-members"),
     path("offices/<slug:slug>/members/<int:pk>/remove/", account_views.member_remove,
          name="member-remove"),
+    path("offices/<slug:slug>/members/<int:pk>/role/", account_views.member_role,
+         name="member-role"),
+    path("members/", account_views.members_offices, name="members-offices"),
 ]

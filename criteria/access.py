@@ -29,7 +29,7 @@ VIEW, EDIT, REVIEW, REVIEW_WRITE, PUBLISH_BRIEF = (
 class Access:
     """What one user may do with one assessment they may see."""
 
-    role: str | None = None  # "editor" / "viewer" of the assessed office, or None
+    role: str | None = None  # "lead" / "editor" / "viewer" of the assessed office, or None
     is_reviewer: bool = False  # secretariat of the city's network (or superuser)
     frozen: bool = False  # published: nothing in it changes any more
     editable_status: bool = False  # draft or sent back for changes
@@ -42,8 +42,13 @@ class Access:
 
     @property
     def can_edit(self):
-        """Change answers, evidence and the profile; submit. Office editors, open drafts."""
-        return self.role == OfficeMembership.Role.EDITOR and self.editable_status
+        """Change answers, evidence and the profile; submit. Office editors (and leads, who
+        are editors too), open drafts."""
+        return self.is_editor and self.editable_status
+
+    @property
+    def is_editor(self):
+        return self.role in OfficeMembership.EDITING_ROLES
 
     @property
     def can_review(self):
@@ -67,14 +72,14 @@ class Access:
     def can_publish_brief(self):
         """Making a published brief public is the office's own choice (criterion 9): its
         editors decide. `is_public` is the one field that changes after publication."""
-        return self.role == OfficeMembership.Role.EDITOR and self.frozen
+        return self.is_editor and self.frozen
 
     def refusal(self, need, assessment):
         """Why `need` is refused, in words for the user; "" when it is allowed."""
         if need == VIEW:
             return ""
         if need == EDIT and not self.can_edit:
-            if self.role == OfficeMembership.Role.EDITOR:
+            if self.is_editor:
                 return _("This assessment is %(status)s, so it can no longer be edited.") % {
                     "status": assessment.get_status_display().lower()}
             return _("Only the office's editors can change this assessment.")

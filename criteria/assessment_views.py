@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities import audit
-from cities.access import START, get_office_for_user
+from cities.access import START, OfficeAccess, get_office_for_user
 from cities.models import AuditEvent, OfficeMembership
 
 from . import consistency, workflow
@@ -32,7 +32,6 @@ from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, Star
 from .models import (
     Assessment,
     CriterionResponse,
-    Evidence,
     Framework,
     ReviewComment,
     SubmissionKey,
@@ -73,6 +72,8 @@ def my_assessments(request):
     by_office = {o.pk: [] for o in offices}
     for a in assessments:
         by_office[a.office_id].append(a)
+    for m in memberships:  # the access layer's rule, from the role already loaded
+        m.can_start = OfficeAccess(role=m.role).can_start
     rows = [(m, by_office[m.office_id]) for m in memberships]
     return render(
         request,
@@ -506,9 +507,7 @@ def evidence_delete(request, pk):
 def evidence_verify(request, pk):
     evidence, _access = get_evidence_for_user(request, pk, need=REVIEW_WRITE)
     assessment = evidence.response.assessment
-    evidence.strength = Evidence.Strength.VERIFIED
-    evidence._history_user = request.user
-    evidence.save(update_fields=["strength"])
+    workflow.verify_evidence(evidence=evidence, by=request.user)
     messages.success(request, _("“%(title)s” marked as independently verified.")
                      % {"title": evidence.title})
     return redirect(reverse("criteria:assessment-review", args=[assessment.pk])

@@ -14,7 +14,7 @@ from cities.access import is_secretariat
 from . import consistency, workflow
 from .access import REVIEW, REVIEW_WRITE, get_assessment_for_user
 from .forms import CommentForm, RequestChangesForm
-from .models import Assessment, CriterionResponse, ReviewComment
+from .models import Assessment, CriterionResponse, Evidence, ReviewComment
 
 
 def _reviewable(request, pk, need=REVIEW_WRITE):
@@ -117,16 +117,32 @@ def request_changes(request, pk):
     return redirect("criteria:review-queue")
 
 
-@require_POST
 def publish(request, pk):
+    """Publishing asks first: a GET shows what publishing means and a form; only a POST
+    carrying that form's `confirm` publishes (a GET, or a POST from elsewhere, never does)."""
     assessment = _reviewable(request, pk)
-    try:
-        workflow.publish_assessment(
-            assessment=assessment, by=request.user,
-            make_public=request.POST.get("make_public") == "on",
-        )
-    except workflow.WorkflowError as exc:
-        messages.error(request, " ".join(str(p) for p in exc.problems))
+    if assessment.status != Assessment.Status.SUBMITTED:
+        messages.error(request, _("Only a submitted assessment can be published."))
         return redirect("criteria:assessment-review", pk=pk)
-    messages.success(request, _("Published. The assessment is now frozen."))
-    return redirect(assessment.get_absolute_url())
+    if request.method == "POST" and request.POST.get("confirm") == "publish":
+        try:
+            workflow.publish_assessment(
+                assessment=assessment, by=request.user,
+                make_public=request.POST.get("make_public") == "on",
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, " ".join(str(p) for p in exc.problems))
+            return redirect("criteria:assessment-review", pk=pk)
+        messages.success(request, _("Published. The assessment is now frozen."))
+        return redirect(assessment.get_absolute_url())
+    responses = list(assessment.responses.select_related("criterion"))
+    return render(request, "criteria/publish_confirm.html", {
+        "assessment": assessment,
+        "incomplete": [r for r in responses if not r.is_complete],
+        "unverified": Evidence.objects.filter(response__assessment=assessment).exclude(
+            strength=Evidence.Strength.VERIFIED).count(),
+        "open_comments": ReviewComment.objects.filter(assessment=assessment,
+                                                      resolved=False).count(),
+        "make_public": request.POST.get("make_public") == "on",
+        "title": _("Publish %(subject)s?") % {"subject": assessment},
+    })

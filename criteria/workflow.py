@@ -152,7 +152,7 @@ def _notify(recipients, subject, body):
 def _office_editors(assessment):
     return User.objects.filter(
         office_memberships__office_id=assessment.office_id,
-        office_memberships__role=OfficeMembership.Role.EDITOR,
+        office_memberships__role__in=OfficeMembership.EDITING_ROLES,
         is_active=True,
     )
 
@@ -538,6 +538,21 @@ def add_comment(*, assessment, response, body, by):
         assessment=assessment, response=response, body=body, author=by,
         language=get_language() or "",
     )
+
+
+@transaction.atomic
+def verify_evidence(*, evidence, by):
+    """Mark `evidence` as independently verified. The assessment row is locked first, as
+    publishing locks it, so a verification and a publication never interleave: either the
+    verification lands before the freeze or it is refused after it."""
+    locked = Assessment.objects.select_for_update().get(pk=evidence.response.assessment_id)
+    access.require(by, locked, access.REVIEW_WRITE)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.strength != Evidence.Strength.VERIFIED:
+        evidence.strength = Evidence.Strength.VERIFIED
+        evidence._history_user = by
+        evidence.save(update_fields=["strength"])
+    return evidence
 
 
 @transaction.atomic

@@ -149,7 +149,7 @@ AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 730)
 # by the same sweep: long enough for any resend of a form, short enough not to pile up.
 SUBMISSION_KEY_RETENTION_DAYS = env_int("DJANGO_SUBMISSION_KEY_RETENTION_DAYS", 30)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "start"  # each role's first page: cities.access.landing_for
 LOGOUT_REDIRECT_URL = "home"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,15 +1,25 @@
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from cities.models import City, Network, Office
+from cities.access import landing_for
+from cities.models import City, Network, Office, OfficeMembership
 from criteria.models import Assessment, Framework
+from criteria.work import your_work
 
 
 def home(request):
+    """The public front page; for a signed-in editor (or lead), "Your work"."""
+    user = request.user
+    if user.is_authenticated and OfficeMembership.objects.filter(
+            user=user, role__in=OfficeMembership.EDITING_ROLES).exists():
+        request.ovp_private = True
+        return render(request, "your_work.html",
+                      {"work": your_work(user), "title": _("Your work")})
     framework = Framework.objects.default()
     criteria = framework.criteria.all() if framework else []
     published = Assessment.objects.visible_to(request.user).published()
@@ -30,6 +40,12 @@ def home(request):
             "title": _("Home"),
         },
     )
+
+
+@login_required
+def start(request):
+    """Where signing in lands (LOGIN_REDIRECT_URL): each role's usual first page."""
+    return redirect(landing_for(request.user))
 
 
 @require_POST

@@ -36,6 +36,12 @@ def viewer_a(db):
 
 
 @pytest.fixture
+def office_lead(db):
+    """Lead of office A: an editor of A who also manages A's members."""
+    return _persona("demo-lead")
+
+
+@pytest.fixture
 def editor_b(db):
     """Editor of office B: Oakland's Department of Violence Prevention."""
     return _persona("demo-editor-b")

@@ -109,8 +109,9 @@ def test_editor_completes_and_submits_then_secretariat_publishes(
     page.get_by_role("button", name="Submit for review").click()
 
     sec.goto(f"{detail}review/")
+    sec.get_by_role("link", name="Publish…").click()  # asks first
     sec.get_by_label("Also show it to the public").check()
-    sec.get_by_role("button", name="Publish").click()
+    sec.get_by_role("button", name="Yes, publish and freeze it").click()
     expect(sec.get_by_text("Published. The assessment is now frozen.")).to_be_visible()
     screenshot("published", sec)
 

@@ -345,7 +345,8 @@ def test_submit_then_the_secretariat_reviews(client, editor_a, secretariat, comp
     client.post(reverse("criteria:assessment-submit", args=[complete_draft.pk]))
 
     client.force_login(secretariat)
-    client.post(reverse("criteria:publish", args=[complete_draft.pk]), {"make_public": "on"})
+    client.post(reverse("criteria:publish", args=[complete_draft.pk]),
+                {"make_public": "on", "confirm": "publish"})
     published = Assessment.objects.get(pk=complete_draft.pk)
     assert published.status == "published" and published.is_public
 

@@ -79,7 +79,9 @@ def test_a_published_assessment_cannot_change_through_any_path(
             data={"body": "After publication"})
     attempt(secretariat, "post", reverse("criteria:request-changes", args=[pk]), 403,
             data={"note": "Reopen"})
-    attempt(secretariat, "post", reverse("criteria:publish", args=[pk]), 403)
+    attempt(secretariat, "post", reverse("criteria:publish", args=[pk]), 403,
+            data={"confirm": "publish"})
+    attempt(secretariat, "get", reverse("criteria:publish", args=[pk]), 403)
     # The admin, for the secretariat and for a superuser alike.
     for who in (secretariat, superuser):
         attempt(who, "post", reverse("admin:criteria_criterionresponse_change",

@@ -19,6 +19,7 @@ PERSONAS = [
     # username, first, last, description
     ("demo-editor", "Elena", "Editor", f"editor of {PALMIRA}"),
     ("demo-viewer", "Victor", "Viewer", f"viewer of {PALMIRA}"),
+    ("demo-lead", "Lucía", "Lead", f"lead of {PALMIRA} (an editor who manages its members)"),
     ("demo-editor-b", "Bea", "Editor", "editor of Oakland's Department of Violence Prevention"),
     ("demo-secretariat", "Sam", "Secretariat", "Peace in Our Cities secretariat (uses the admin)"),
     ("demo-researcher", "Rosa", "Researcher", "Peace in Our Cities researcher"),
@@ -99,6 +100,7 @@ class Command(BaseCommand):
         wanted_offices = [
             (users["demo-editor"], palmira, OfficeMembership.Role.EDITOR),
             (users["demo-viewer"], palmira, OfficeMembership.Role.VIEWER),
+            (users["demo-lead"], palmira, OfficeMembership.Role.LEAD),
             (users["demo-editor-b"], oakland, OfficeMembership.Role.EDITOR),
         ]
         for user, office, role in wanted_offices:
