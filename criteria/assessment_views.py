@@ -217,7 +217,7 @@ def response_edit(request, pk, number):
         return _conflict(request, assessment, response, form, stale)
     except workflow.WorkflowError as exc:
         return _refused(request, PermissionDenied(" ".join(str(p) for p in exc.problems)))
-    merged_note = _merged_note(saved)
+    merged_note = _merged_note(saved, request.user)
     if request.htmx:
         return render(request, "criteria/partials/save_status.html", {
             "state": "saved", "response": saved, "merged_note": merged_note,
@@ -250,15 +250,24 @@ def _label(form_class, name):
     return form_class.base_fields[name].label
 
 
-def _merged_note(saved):
-    """Tell the editor which of a colleague's changes were combined with theirs."""
+def _merge_note(saved, by, labels):
+    """Tell the editor which changes saved meanwhile were combined with theirs: a
+    colleague's, or their own from another tab or window (never "someone else")."""
     kept = getattr(saved, "kept", [])
     if not kept:
         return ""
-    who = saved.kept_from.display_name if getattr(saved, "kept_from", None) else _("someone")
-    fields = get_text_list([str(_label(ResponseForm, n)) for n in kept], _("and"))
+    fields = get_text_list(labels(kept), _("and"))
+    author = getattr(saved, "kept_from", None)
+    if author is not None and author.pk == by.pk:
+        return _("Merged: you changed %(fields)s in another tab or window meanwhile; both "
+                 "changes were kept.") % {"fields": fields}
+    who = author.display_name if author is not None else _("someone")
     return _("Merged: %(who)s changed %(fields)s meanwhile; their change and yours were both "
              "kept.") % {"who": who, "fields": fields}
+
+
+def _merged_note(saved, by):
+    return _merge_note(saved, by, lambda kept: [str(_label(ResponseForm, n)) for n in kept])
 
 
 def _client_values(response):
@@ -312,6 +321,7 @@ def _conflict(request, assessment, response, form, stale):
     conflicts = stale.conflicts or [
         n for n in ResponseForm.Meta.fields if getattr(current, n) != mine.get(n)
     ]
+    by_me = current.updated_by_id == request.user.pk
     who = current.updated_by.display_name if current.updated_by else _("Someone")
     context = {
         "assessment": assessment,
@@ -319,6 +329,7 @@ def _conflict(request, assessment, response, form, stale):
         "criterion": current.criterion,
         "form": merge,
         "who": who,
+        "by_me": by_me,
         "differences": [
             {"label": _label(ResponseForm, name), "name": name,
              "base": _display(current, name, base.get(name)) if stale.base else None,
@@ -340,7 +351,8 @@ def _conflict(request, assessment, response, form, stale):
             and not workflow._same(getattr(current, name), base.get(name))
         ],
         "draft_key": draft_key(request, current),
-        "title": _("Someone else saved this criterion"),
+        "title": (_("You saved this criterion in another tab or window") if by_me
+                  else _("Someone else saved this criterion")),
     }
     if request.htmx:
         context["state"] = "conflict"
@@ -554,7 +566,7 @@ def profile_edit(request, pk):
         except workflow.WorkflowError as exc:
             raise PermissionDenied(" ".join(str(p) for p in exc.problems)) from None
         else:
-            note = _profile_merged_note(saved)
+            note = _profile_merged_note(saved, request.user)
             if request.htmx:
                 return render(request, "criteria/partials/save_status.html",
                               {"state": "saved", "response": saved, "merged_note": note,
@@ -583,14 +595,9 @@ def _profile_client_values(profile):
     return values
 
 
-def _profile_merged_note(saved):
-    kept = getattr(saved, "kept", [])
-    if not kept:
-        return ""
-    who = saved.kept_from.display_name if getattr(saved, "kept_from", None) else _("someone")
-    fields = get_text_list([str(ProfileForm.base_fields[n].label) for n in kept], _("and"))
-    return _("Merged: %(who)s changed %(fields)s meanwhile; their change and yours were both "
-             "kept.") % {"who": who, "fields": fields}
+def _profile_merged_note(saved, by):
+    return _merge_note(
+        saved, by, lambda kept: [str(ProfileForm.base_fields[n].label) for n in kept])
 
 
 def _profile_conflict(request, context, stale):
@@ -616,13 +623,17 @@ def _profile_conflict(request, context, stale):
             return _("yes") if value else _("no")
         return choices.get(value, value)
 
+    editor = workflow._profile_editor(current)
+    by_me = editor is not None and editor.pk == request.user.pk
+    who = editor.display_name if editor else _("Someone")
     if request.htmx:
         return render(request, "criteria/partials/save_status.html",
-                      {"state": "conflict", "who": _profile_editor_name(current)}, status=409)
+                      {"state": "conflict", "who": who, "by_me": by_me}, status=409)
     context.update({
         "form": merge,
         "conflict": True,
-        "who": _profile_editor_name(current),
+        "who": who,
+        "by_me": by_me,
         "problems": stale.problems,
         "differences": [
             {"label": ProfileForm.base_fields[name].label,
@@ -632,14 +643,10 @@ def _profile_conflict(request, context, stale):
              "combined": name in PROFILE_TEXT_FIELDS}
             for name in stale.conflicts
         ],
-        "title": _("Someone else saved the office profile"),
+        "title": (_("You saved the office profile in another tab or window") if by_me
+                  else _("Someone else saved the office profile")),
     })
     return render(request, "criteria/profile_edit.html", context, status=409)
-
-
-def _profile_editor_name(profile):
-    user = workflow._profile_editor(profile)
-    return user.display_name if user else _("Someone")
 
 
 # --- submitting ----------------------------------------------------------------------------

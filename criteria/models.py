@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -953,6 +954,20 @@ class ReviewComment(models.Model):
             raise ValidationError({"response": _("That criterion belongs to another assessment.")})
 
 
+class SubmissionKeyQuerySet(models.QuerySet):
+    def prune(self, *, now=None):
+        """Delete keys claimed more than SUBMISSION_KEY_RETENTION_DAYS ago; returns how many.
+
+        A key only has to outlive the resends of its form (a double click, a reload of the
+        result, the back button); after that it is just a row per object ever created.
+        """
+        from datetime import timedelta
+
+        cutoff = (now or timezone.now()) - timedelta(days=settings.SUBMISSION_KEY_RETENTION_DAYS)
+        deleted, _by_model = self.filter(created_at__lt=cutoff).delete()
+        return deleted
+
+
 class SubmissionKey(models.Model):
     """An idempotency token: one per rendered form that creates something.
 
@@ -968,6 +983,8 @@ class SubmissionKey(models.Model):
     )
     target_url = models.CharField(_("result"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = SubmissionKeyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("submission key")

@@ -30,6 +30,23 @@ def draft():
     return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
 
 
+def colleague():
+    """A second editor of Palmira's office, so two-editor tests are two people (the same
+    person in two tabs is told "you saved this in another tab", not "someone else")."""
+    from cities.models import Office, OfficeMembership, User
+
+    user, created = User.objects.get_or_create(
+        username="demo-colleague", defaults={"email": "colleague@example.org",
+                                             "first_name": "Camila", "last_name": "Ríos"})
+    if created:
+        user.set_password("demo-pass-2026")
+        user.save()
+    OfficeMembership.objects.get_or_create(
+        user=user, office=Office.objects.get(slug="palmira-security-coexistence"),
+        defaults={"role": OfficeMembership.Role.EDITOR})
+    return user.username
+
+
 def status(page):
     return page.locator("#save-status")
 
@@ -81,7 +98,7 @@ def test_two_editors_change_different_fields_and_both_are_kept(browser, seeded_l
     base = seeded_live_server.url
     pk = draft().pk
     first = editor_page(browser, base, sign_in)
-    second = editor_page(browser, base, sign_in)
+    second = editor_page(browser, base, sign_in, colleague())
     url = f"{base}/assessments/{pk}/criteria/2/"
     first.goto(url)
     second.goto(url)
@@ -106,7 +123,7 @@ def test_a_same_field_conflict_is_resolved_without_losing_either_text(
     base = seeded_live_server.url
     pk = draft().pk
     first = editor_page(browser, base, sign_in)
-    second = editor_page(browser, base, sign_in)
+    second = editor_page(browser, base, sign_in, colleague())
     url = f"{base}/assessments/{pk}/criteria/3/"
     first.goto(url)
     second.goto(url)
@@ -146,7 +163,7 @@ def test_the_profile_merges_different_facts_and_shows_a_conflict_for_the_same_on
     base = seeded_live_server.url
     pk = draft().pk
     first = editor_page(browser, base, sign_in)
-    second = editor_page(browser, base, sign_in)
+    second = editor_page(browser, base, sign_in, colleague())
     url = f"{base}/assessments/{pk}/profile/"
     first.goto(url)
     second.goto(url)

@@ -9,6 +9,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from cities.models import Office
 from criteria import workflow
 from criteria.models import (
     ANSWER_MAX_CHARS,
@@ -228,6 +229,24 @@ def test_adding_evidence_twice_with_one_form_adds_it_once(client, editor_a, palm
     assert Evidence.objects.filter(title="Minutes").count() == 1
 
 
+def test_the_worker_sweep_prunes_only_keys_past_their_retention(settings, editor_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from criteria.models import SubmissionKey
+
+    settings.SUBMISSION_KEY_RETENTION_DAYS = 30
+    old = SubmissionKey.objects.create(key=uuid.uuid4(), user=editor_a)
+    recent = SubmissionKey.objects.create(key=uuid.uuid4(), user=editor_a)
+    SubmissionKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=31))
+    SubmissionKey.objects.filter(pk=recent.pk).update(
+        created_at=timezone.now() - timedelta(days=29))
+    assert SubmissionKey.objects.prune() == 1
+    assert list(SubmissionKey.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
 def test_after_a_refused_evidence_form_a_get_goes_back_with_what_was_typed(
     client, editor_a, palmira_draft
 ):
@@ -275,17 +294,31 @@ def test_two_editors_change_different_profile_facts_and_both_are_kept(client, ed
     assert profile.budget_note == "Municipal budget law of 2023."
 
 
-def test_the_same_profile_fact_changed_by_both_shows_the_three_versions(client, editor_a,
-                                                                       palmira_draft):
-    client.force_login(editor_a)
+@pytest.fixture
+def colleague_a(db):
+    """A second editor of office A."""
+    from cities.models import OfficeMembership, User
+
+    user = User.objects.create_user("colleague-a", first_name="Camila", last_name="Ríos")
+    OfficeMembership.objects.create(user=user, office=Office.objects.get(
+        slug="palmira-security-coexistence"), role=OfficeMembership.Role.EDITOR)
+    return user
+
+
+def test_the_same_profile_fact_changed_by_both_shows_the_three_versions(
+    client, editor_a, colleague_a, palmira_draft
+):
     url = reverse("criteria:profile-edit", args=[palmira_draft.pk])
     profile = OfficeProfile.objects.get(assessment=palmira_draft)
+    client.force_login(colleague_a)
     assert client.post(url, profile_post(profile, mandate_goals="Halve homicides.")
                        ).status_code == 302
+    client.force_login(editor_a)
     result = client.post(url, profile_post(profile, mandate_goals="Reach youth."))
     assert result.status_code == 409
     body = result.content.decode()
     assert "someone else saved the office profile too" in body
+    assert "Saved by Camila Ríos" in body
     textarea = re.search(r'<textarea name="mandate_goals"[^>]*>(.*?)</textarea>', body,
                          re.S).group(1)
     assert "Halve homicides." in textarea and "Reach youth." in textarea
@@ -335,3 +368,51 @@ def test_a_colleagues_change_to_another_funding_source_field_is_kept(client, edi
     assert client.post(url, mine).status_code == 302
     source.refresh_from_db()
     assert (source.name, source.share_percent) == ("City general fund", 60)
+
+
+def test_the_same_person_in_two_tabs_is_not_told_someone_else_saved(
+    client, editor_a, colleague_a, palmira_draft
+):
+    response = palmira_draft.responses.get(criterion__number=5)
+    opened = response.version
+    workflow.save_response(response=response, by=editor_a, base_version=opened,
+                           content={**BLANK, "current_strengths": "From my other tab."})
+    client.force_login(editor_a)
+    page = client.post(edit_url(palmira_draft, 5),
+                       form_data(opened, {**BLANK, "current_strengths": "From this tab."}))
+    assert page.status_code == 409
+    body = page.content.decode()
+    assert "you saved this criterion in another tab or window" in body
+    assert "Saved from your other tab or window" in body and "someone else" not in body
+    autosave = client.post(edit_url(palmira_draft, 5),
+                           form_data(opened, {**BLANK, "current_strengths": "Again."}),
+                           headers={"HX-Request": "true"})
+    assert autosave.status_code == 409
+    assert "you changed the same fields in another tab" in autosave.content.decode()
+    # A colleague's save is still announced as theirs.
+    current = CriterionResponse.objects.get(pk=response.pk)
+    workflow.save_response(response=current, by=colleague_a, base_version=current.version,
+                           content={**BLANK, "current_strengths": "The colleague's."})
+    theirs = client.post(edit_url(palmira_draft, 5),
+                         form_data(current.version, {**BLANK, "current_strengths": "Mine."}))
+    assert theirs.status_code == 409
+    assert "someone else saved this criterion too" in theirs.content.decode()
+
+
+def test_a_merge_with_ones_own_other_tab_says_so(client, editor_a, palmira_draft):
+    response = palmira_draft.responses.get(criterion__number=6)
+    opened = response.version
+    workflow.save_response(response=response, by=editor_a, base_version=opened,
+                           content={**BLANK, "opportunities": "From my other tab."})
+    client.force_login(editor_a)
+    result = client.post(edit_url(palmira_draft, 6),
+                         form_data(opened, {**BLANK, "current_strengths": "From this tab."}),
+                         headers={"HX-Request": "true"})
+    assert result.status_code == 200
+    assert "you changed Opportunities" in result.content.decode()
+    profile = OfficeProfile.objects.get(assessment=palmira_draft)
+    url = reverse("criteria:profile-edit", args=[palmira_draft.pk])
+    assert client.post(url, profile_post(profile, mandate_goals="Tab one.")).status_code == 302
+    conflict = client.post(url, profile_post(profile, mandate_goals="Tab two."))
+    assert conflict.status_code == 409
+    assert "you saved the office profile in another tab or window" in conflict.content.decode()

@@ -14,6 +14,7 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from cities import audit
+from criteria.models import SubmissionKey
 
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
@@ -47,8 +48,10 @@ class Command(DBWorkerCommand):
     def _recover(self, older_than):
         try:
             done = recover_tasks(older_than=older_than)
-            # The same sweep keeps the audit trail within its retention.
+            # The same sweep keeps the audit trail and the idempotency keys within their
+            # retention.
             audit.prune()
+            SubmissionKey.objects.prune()
         except Exception:  # the worker itself must keep running
             logger.exception("Task recovery failed")
         else:
