@@ -65,7 +65,7 @@ def test_the_editing_flow_fits_a_phone_on_a_slow_link(
     expect(nav).to_be_hidden()
     assert page.locator(".site-header").bounding_box()["height"] < 100
     assert axe(page) == []
-    screenshot("phone-header-closed")
+    screenshot("phone-header-closed", page)
     # The keyboard opens it (Enter), Escape closes it and leaves focus on the button.
     menu.focus()
     page.keyboard.press("Enter")
@@ -74,7 +74,7 @@ def test_the_editing_flow_fits_a_phone_on_a_slow_link(
     expect(page.get_by_role("link", name="Signed in as Elena Editor")).to_be_visible()
     assert_fits(page, "menu open")
     assert axe(page) == []
-    screenshot("phone-header-open")
+    screenshot("phone-header-open", page)
     page.keyboard.press("Escape")
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(menu).to_be_focused()
@@ -102,7 +102,7 @@ def test_the_editing_flow_fits_a_phone_on_a_slow_link(
         form_top, first_level)
     assert_fits(page, "criterion 1")
     assert axe(page) == []
-    screenshot("phone-criterion-folded")
+    screenshot("phone-criterion-folded", page)
     # A tap unfolds the guidance.
     page.get_by_role("heading", name="What this criterion means").tap()
     expect(page.get_by_text("Guiding questions")).to_be_visible()
@@ -132,7 +132,7 @@ def test_the_editing_flow_fits_a_phone_on_a_slow_link(
     evidence.get_by_role("button", name="Add evidence").tap()
     expect(page.locator(".evidence-items li")).to_have_count(1)
     assert_fits(page, "criterion 2 with evidence")
-    screenshot("phone-criterion-evidence")
+    screenshot("phone-criterion-evidence", page)
 
     # The office profile: the funding table is a card per source, with its labels shown.
     page.goto(f"{base}/assessments/{pk}/profile/")
@@ -162,7 +162,7 @@ def test_the_editing_flow_fits_a_phone_on_a_slow_link(
     expect(page.locator("#funding tbody tr")).to_have_count(4)  # two saved, two empty
     assert_fits(page, "profile with several funding rows")
     assert axe(page) == []
-    screenshot("phone-profile-funding")
+    screenshot("phone-profile-funding", page)
 
     page.goto(f"{base}/assessments/{pk}/submit/")
     assert_fits(page, "submit")
