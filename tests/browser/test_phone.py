@@ -20,8 +20,9 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 # that scrolls sideways (a table in a .table-wrap is sideways scrolling too).
 OVERFLOW = """() => {
   const width = document.documentElement.clientWidth;
-  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const classes = el => typeof el.className === 'string' && el.className
+    ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes(el);
   const sticking = [], scrolling = [];
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
