@@ -158,6 +158,7 @@ def _edit_context(request, assessment, access, response, form, evidence_form=Non
     criterion = response.criterion
     responses = list(assessment.responses.select_related("criterion"))
     index = [r.pk for r in responses].index(response.pk)
+    progress = [(r, r.missing()) for r in responses]
     return {
         "assessment": assessment,
         "response": response,
@@ -169,7 +170,8 @@ def _edit_context(request, assessment, access, response, form, evidence_form=Non
             Q(response=response) | Q(assessment=assessment, response__isnull=True)
         ).select_related("author", "response__criterion"),
         "questions": criterion.guiding_questions.all(),
-        "progress": [(r, r.missing()) for r in responses],
+        "progress": progress,
+        "progress_done": sum(1 for _r, lacks in progress if not lacks),
         "previous": responses[index - 1] if index > 0 else None,
         "next": responses[index + 1] if index + 1 < len(responses) else None,
         "can_edit": access.can_edit,

@@ -198,9 +198,11 @@
       }
       lastSent = JSON.stringify(stored);
       // Funding rows carry the values they started from: that is now what was saved.
+      // Not for a new row: autosave does not add it, and were its starting values set to
+      // what was typed, the Save button would find it unchanged and drop it.
       form.querySelectorAll("input[type=hidden][name^='initial-']").forEach(function (h) {
         var n = h.name.slice(8);
-        if (!(n in sent)) return;
+        if (!(n in sent) || h.closest("[data-new-row]")) return;
         h.value = typeof sent[n] === "boolean" ? (sent[n] ? "True" : "False") : sent[n];
       });
       if (untouched && !pendingRows()) forget(); else remember();

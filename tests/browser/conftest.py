@@ -80,6 +80,7 @@ def sign_in():
         page.get_by_label("Username").fill(username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
-        page.get_by_text("Signed in as").wait_for()
+        # Attached, not visible: on a phone the account link sits in the folded menu.
+        page.get_by_text("Signed in as").wait_for(state="attached")
 
     return do
