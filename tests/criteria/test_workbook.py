@@ -108,7 +108,7 @@ def test_the_workbook_is_in_the_readers_language_and_user_text_is_not_translated
     sheet = book["Respuestas"]
     assert sheet["C1"].value == "Nivel"
     assert sheet["E2"].value == "We publish it"
-    assert book["Listas"]["A2"].value == "1 — Emergente"
+    assert book["Listas"]["A2"].value == "1 — Incipiente"
 
 
 def test_download_is_audited_and_viewers_may_download(client, viewer_a, palmira_draft):
