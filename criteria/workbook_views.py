@@ -7,7 +7,6 @@ person who uploaded it and to its assessment: anyone else's is a 404.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
@@ -44,11 +43,13 @@ def workbook_download(request, pk):
     return response
 
 
-@login_required
 def workbook_upload(request, pk):
     assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
-    form = WorkbookUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = WorkbookUploadForm(request.POST, request.FILES)
+    else:
+        form = WorkbookUploadForm()
+    if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             content = workbook.read_workbook(upload, assessment)
@@ -81,7 +82,6 @@ def _preview(request, assessment, pending, plan, *, status=200, moved=False, tri
     }, status=status)
 
 
-@login_required
 def workbook_preview(request, pk, key):
     assessment, _access = get_assessment_for_user(request, pk, need=EDIT)
     pending = get_object_or_404(WorkbookUpload, key=key, assessment=assessment,
