@@ -186,8 +186,8 @@ def test_a_row_error_names_sheet_row_column_and_field_and_blocks_saving(
     pending = WorkbookUpload.objects.get(user=editor_a)
     before = snapshot(palmira_draft)
     page = editor.get(preview_url(palmira_draft, pending)).content.decode()
-    rows = re.findall(r'<tr class="cell-error"><td>(.*?)</td><td>(\d+)</td><td>(\w+)</td>'
-                      r"<td>(.*?)</td><td>(.*?)</td></tr>", page)
+    rows = re.findall(r'<tr class="cell-error"><td[^>]*>(.*?)</td><td[^>]*>(\d+)</td>'
+                      r"<td[^>]*>(\w+)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", page)
     found = {(s, int(r), c, f) for s, r, c, f, _m in rows}
     assert ("Answers", 3, "C", "Level") in found
     assert ("Answers", 4, "F", "Opportunities to enhance effectiveness") in found
