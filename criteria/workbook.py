@@ -28,6 +28,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -303,7 +304,8 @@ def _build(assessment, *, user, language):
                 _text_cell(value_cell, value)
                 limit = getattr(form_field, "max_length", None)
                 if limit and not hint:
-                    hint = _("Text, at most %(n)s characters.") % {"n": f"{limit:,}"}
+                    hint = _("Text, at most %(n)s characters.") % {
+                        "n": number_format(limit, force_grouping=True)}
             value_cell.protection, value_cell.fill = unlocked, answer_fill
             value_cell.alignment = wrap
             _text_cell(facts.cell(row=row, column=3), hint)
