@@ -61,10 +61,10 @@ def test_workbook_round_trip_with_a_row_error_and_a_conflict(
     page.goto(f"{base}/assessments/{pk}/")
     page.get_by_role("link", name="Upload a filled workbook").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Upload a filled workbook")
-    screenshot("workbook-upload-1280")
+    screenshot("workbook-upload-1280", page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot("workbook-upload-390")
+    screenshot("workbook-upload-390", page)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Filled workbook (.xlsx)").set_input_files(str(path))
     page.get_by_role("button", name="Upload and preview").click()
@@ -78,7 +78,7 @@ def test_workbook_round_trip_with_a_row_error_and_a_conflict(
     expect(error).to_contain_text("Choose a level from 0 to 4 of the rubric.")
     expect(page.get_by_role("button", name="Save these changes")).to_have_count(0)
     assert axe(page) == []
-    screenshot("workbook-preview-error-1280")
+    screenshot("workbook-preview-error-1280", page)
     assert stored() == before
 
     # Corrected offline, uploaded again: the conflict is shown three ways.
@@ -95,10 +95,10 @@ def test_workbook_round_trip_with_a_row_error_and_a_conflict(
     expect(page.get_by_text(re.compile("Combined automatically: Camila"))).to_contain_text(
         "Confidence")
     assert axe(page) == []
-    screenshot("workbook-preview-1280")
+    screenshot("workbook-preview-1280", page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot("workbook-preview-390")
+    screenshot("workbook-preview-390", page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Confirming without deciding the conflict is refused; still nothing written.
