@@ -992,3 +992,6 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+from .workbook_models import WorkbookUpload  # noqa: E402, F401 - a model of this app

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, library_views, review_views, views
+from . import assessment_views, library_views, review_views, views, workbook_views
 
 app_name = "criteria"
 
@@ -15,6 +15,12 @@ urlpatterns = [
          name="assessment-start"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("assessments/<int:pk>/profile/", assessment_views.profile_edit, name="profile-edit"),
+    path("assessments/<int:pk>/workbook.xlsx", workbook_views.workbook_download,
+         name="workbook-download"),
+    path("assessments/<int:pk>/workbook/upload/", workbook_views.workbook_upload,
+         name="workbook-upload"),
+    path("assessments/<int:pk>/workbook/uploads/<uuid:key>/", workbook_views.workbook_preview,
+         name="workbook-preview"),
     path("assessments/<int:pk>/submit/", assessment_views.submit, name="assessment-submit"),
     path("assessments/<int:pk>/criteria/<int:number>/", assessment_views.response_edit,
          name="response-edit"),

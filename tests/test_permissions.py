@@ -19,6 +19,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -33,6 +34,7 @@ from cities.models import (
     User,
     ViolenceIndicator,
 )
+from criteria import workbook
 from criteria.admin import AssessmentDataMixin
 from criteria.models import (
     Assessment,
@@ -47,6 +49,7 @@ from criteria.models import (
     ReviewComment,
     RubricLevel,
     Tradeoff,
+    WorkbookUpload,
 )
 from reports.models import ExportJob
 
@@ -222,6 +225,16 @@ ROWS = {
     "criteria:response-confirm": Row(kwargs=draft(number=1), get=NOT_FOUND_POST_ONLY, writes=[
         Write("post", WRITE_DRAFT, data=lambda o: {"version": o["response"].version})]),
     "criteria:response-history": Row(kwargs=draft(number=1), get=SEE_DRAFT),
+    # The offline workbook: whoever sees the assessment may download it; uploading and
+    # confirming are edits. An upload without a file is refused naming the field (422); a
+    # confirm without the preview's fingerprint shows the preview again (409), writing nothing.
+    "criteria:workbook-download": Row(kwargs=draft(), get=SEE_DRAFT),
+    "criteria:workbook-upload": Row(kwargs=draft(), get=EDIT_DRAFT, writes=[
+        Write("post", {**WRITE_DRAFT, "editor_a": 422}, data=lambda o: {})]),
+    "criteria:workbook-preview": Row(
+        kwargs=lambda o: {"pk": o["draft"].pk, "key": o["workbook_upload"].key},
+        get=EDIT_DRAFT, writes=[Write("post", {**WRITE_DRAFT, "editor_a": 409},
+                                      data=lambda o: {"fingerprint": "stale"})]),
     # A GET (a reload after a refused form) goes back to the criterion page for those who
     # may see the draft.
     "criteria:evidence-add": Row(kwargs=draft(number=1),
@@ -465,6 +478,10 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
                                            kind="municipal", share_percent=50)
     comment = ReviewComment.objects.create(assessment=palmira_draft, body="Check",
                                            author=secretariat)
+    _name, _type, data = workbook.build_workbook(palmira_draft, user=editor_a, language="en")
+    workbook_upload = WorkbookUpload.objects.create(
+        assessment=palmira_draft, user=editor_a, file_name="filled.xlsx",
+        content=workbook.read_workbook(SimpleUploadedFile("filled.xlsx", data), palmira_draft))
     return {
         "draft": palmira_draft, "response": response, "evidence": evidence, "job": job,
         "pioc": Network.objects.get(slug="pioc"), "viewer": viewer_a,
@@ -473,6 +490,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "practice": GoodPractice.objects.filter(
             city__in=City.objects.filter(networks__slug="pioc")).first(),
         "funding": funding, "comment": comment, "other": other_network,
+        "workbook_upload": workbook_upload,
     }
 
 
@@ -505,6 +523,8 @@ def snapshot():
         "users": list(User.objects.order_by("pk").values_list("pk", "is_staff", "is_superuser")),
         "indicators": ViolenceIndicator.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
+        "workbook_uploads": list(WorkbookUpload.objects.order_by("pk").values_list(
+            "pk", "user_id", "applied_at")),
     }
 
 
