@@ -127,7 +127,7 @@ def test_a_second_session_meets_a_conflict_and_merges(browser, seeded_live_serve
     first = browser.new_context().new_page()
     second = browser.new_context().new_page()
     sign_in(first, base, "demo-editor")
-    sign_in(second, base, "demo-editor")
+    sign_in(second, base, "demo-lead")
     first.goto(f"{detail}criteria/2/")
     second.goto(f"{detail}criteria/2/")
 
