@@ -230,11 +230,15 @@ ROWS = {
     # confirm without the preview's fingerprint shows the preview again (409), writing nothing.
     "criteria:workbook-download": Row(kwargs=draft(), get=SEE_DRAFT),
     "criteria:workbook-upload": Row(kwargs=draft(), get=EDIT_DRAFT, writes=[
-        Write("post", {**WRITE_DRAFT, "editor_a": 422}, data=lambda o: {})]),
+        Write("post", {**WRITE_DRAFT, "editor_a": 422, "office_lead": 422},
+              data=lambda o: {})]),
+    # A pending upload is its uploader's (editor_a): another editor of the office, such as
+    # the lead, gets a 404 for it.
     "criteria:workbook-preview": Row(
         kwargs=lambda o: {"pk": o["draft"].pk, "key": o["workbook_upload"].key},
-        get=EDIT_DRAFT, writes=[Write("post", {**WRITE_DRAFT, "editor_a": 409},
-                                      data=lambda o: {"fingerprint": "stale"})]),
+        get={**EDIT_DRAFT, "office_lead": 404},
+        writes=[Write("post", {**WRITE_DRAFT, "editor_a": 409, "office_lead": 404},
+                      data=lambda o: {"fingerprint": "stale"})]),
     # A GET (a reload after a refused form) goes back to the criterion page for those who
     # may see the draft.
     "criteria:evidence-add": Row(kwargs=draft(number=1),
