@@ -992,3 +992,7 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+# The improvement plan's models live in their own module; imported here so Django finds them.
+from .plan_models import Action, CriterionTarget  # noqa: E402, F401
