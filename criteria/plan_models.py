@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -173,11 +174,14 @@ class Action(models.Model):
                 | Q(due_date__gte=F("start_date")),
                 name="action_due_not_before_start"),
             models.CheckConstraint(
-                condition=Q(cost_amount__isnull=True)
-                | (Q(cost_amount__gte=0) & Q(cost_currency__regex=r"^[A-Z]{3}$")),
+                condition=Q(cost_amount__isnull=True) | (Q(cost_amount__gte=0)
+                                                         & ~Q(cost_currency="")),
                 name="action_cost_has_currency"),
+            # A code: three characters, in capitals (no REGEXP, which plain SQLite lacks).
             models.CheckConstraint(
-                condition=Q(cost_currency="") | Q(cost_currency__regex=r"^[A-Z]{3}$"),
+                condition=Q(cost_currency="") | (
+                    models.lookups.Exact(Length("cost_currency"), 3)
+                    & models.lookups.Exact(Upper("cost_currency"), F("cost_currency"))),
                 name="action_currency_is_a_code"),
             models.CheckConstraint(condition=Q(status__in=["planned", "in_progress", "done",
                                                            "dropped"]),
