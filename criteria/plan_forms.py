@@ -12,6 +12,7 @@ from .forms import BLANK_LEVEL, SubmissionKeyField, counted
 from .models import Level
 from .plan_models import Action
 
+
 class AmountField(forms.DecimalField):
     """An amount typed the reader's way: "12.500.000,50" (es, pt-BR) or "12,500,000.50" (en).
 

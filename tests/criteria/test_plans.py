@@ -374,7 +374,8 @@ def test_model_clean_names_fields(palmira_draft):
 
 @pytest.mark.parametrize("lang,typed,value", [
     ("en", "12,500,000.50", "12500000.50"), ("es", "12.500.000,50", "12500000.50"),
-    ("pt-br", "1.000", "1000"), ("en", "1,000", "1000"), ("en", "1.50", "1.5"), ("es", "2500,5", "2500.5"),
+    ("pt-br", "1.000", "1000"), ("en", "1,000", "1000"), ("en", "1.50", "1.5"),
+    ("es", "2500,5", "2500.5"),
     ("en", "12 500", "12500"),
 ])
 def test_amounts_are_read_the_way_the_reader_writes_them(palmira_draft, lang, typed, value):

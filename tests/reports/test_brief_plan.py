@@ -1,6 +1,6 @@
 """The brief's "Since the last round" and "Action plan" sections."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -99,4 +99,3 @@ def test_pdf_of_a_brief_with_a_plan(client, palmira_draft, editor_a, tmp_path):
     assert response.status_code == 200
     text = pdf_text(response.content, tmp_path)
     assert "Action plan" in text and "[Demo] Commission an update" in text
-    assert date.today().year > 2000  # the PDF renders dates; nothing else to pin here
