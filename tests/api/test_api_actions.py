@@ -118,3 +118,16 @@ def test_the_schema_documents_the_actions_endpoints(api_as):
     patch = paths["/api/actions/{id}/"]["patch"]
     assert "412" in patch["responses"] and "428" in patch["responses"]
     assert any(p["name"] == "If-Match" for p in patch["parameters"])
+
+
+@pytest.mark.parametrize("extra", [0, 15])
+def test_action_list_query_count_is_fixed(client, palmira_draft, editor_a,
+                                          django_assert_num_queries, extra):
+    criterion = palmira_draft.framework.criteria.get(number=5)
+    for i in range(extra):
+        plans.create_action(assessment=palmira_draft, by=editor_a, content={
+            "title": f"Action {i}", "criterion": criterion, "status": "planned"})
+    client.force_login(editor_a)
+    # session, user, count, the page (+criterion, assessment): the same for 3 actions or 18.
+    with django_assert_num_queries(4):
+        assert client.get("/api/actions/").status_code == 200
