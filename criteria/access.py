@@ -20,8 +20,8 @@ from cities.models import City, OfficeMembership
 
 from .models import Assessment, Evidence
 
-VIEW, EDIT, REVIEW, REVIEW_WRITE, PUBLISH_BRIEF = (
-    "view", "edit", "review", "review_write", "publish_brief",
+VIEW, EDIT, REVIEW, REVIEW_WRITE, PUBLISH_BRIEF, PLAN = (
+    "view", "edit", "review", "review_write", "publish_brief", "plan",
 )
 
 
@@ -74,6 +74,12 @@ class Access:
         editors decide. `is_public` is the one field that changes after publication."""
         return self.is_editor and self.frozen
 
+    @property
+    def can_plan(self):
+        """Set targets and manage actions: the office's editors, whatever the status. The
+        plan is the office's and lives on after publication; the answers stay frozen."""
+        return self.role == OfficeMembership.Role.EDITOR
+
     def refusal(self, need, assessment):
         """Why `need` is refused, in words for the user; "" when it is allowed."""
         if need == VIEW:
@@ -91,6 +97,8 @@ class Access:
             return _("Only the network secretariat reviews assessments.")
         if need == PUBLISH_BRIEF and not self.can_publish_brief:
             return _("Only the office's editors make its published brief public.")
+        if need == PLAN and not self.can_plan:
+            return _("Only the office's editors change its improvement plan.")
         return ""
 
 
@@ -153,6 +161,26 @@ def get_evidence_for_user(request, pk, *, need=VIEW):
         raise PermissionDenied(refusal)
     _mark_private(request, assessment)
     return evidence, access
+
+
+def get_action_for_user(request, pk, *, need=VIEW):
+    """(action, access): an action follows its assessment (another office's is a 404)."""
+    from .models import Action
+
+    user = _user(request)
+    action = get_object_or_404(
+        Action.objects.visible_to(user).select_related(
+            "criterion", "assessment__office", "assessment__city", "assessment__framework",
+            "owner_member", "updated_by"),
+        pk=pk,
+    )
+    assessment = action.assessment
+    access = access_to(user, assessment)
+    refusal = access.refusal(need, assessment)
+    if refusal:
+        raise PermissionDenied(refusal)
+    _mark_private(request, assessment)
+    return action, access
 
 
 def require(user, assessment, need):

@@ -994,4 +994,6 @@ class SubmissionKey(models.Model):
         return str(self.key)
 
 
+# The improvement plan's models live in their own module; imported here so Django finds them.
+from .plan_models import Action, CriterionTarget  # noqa: E402, F401
 from .workbook_models import WorkbookUpload  # noqa: E402, F401 - a model of this app

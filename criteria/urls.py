@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, library_views, review_views, views, workbook_views
+from . import assessment_views, library_views, plan_views, review_views, views, workbook_views
 
 app_name = "criteria"
 
@@ -34,6 +34,11 @@ urlpatterns = [
          name="evidence-download"),
     path("evidence/<int:pk>/delete/", assessment_views.evidence_delete, name="evidence-delete"),
     path("evidence/<int:pk>/verify/", assessment_views.evidence_verify, name="evidence-verify"),
+    path("assessments/<int:pk>/plan/", plan_views.plan, name="plan"),
+    path("assessments/<int:pk>/plan/targets/", plan_views.targets_edit, name="plan-targets"),
+    path("assessments/<int:pk>/plan/actions/new/", plan_views.action_add, name="action-add"),
+    path("actions/<int:pk>/", plan_views.action_edit, name="action-edit"),
+    path("actions/<int:pk>/delete/", plan_views.action_delete, name="action-delete"),
     path("review/", review_views.review_queue, name="review-queue"),
     path("assessments/<int:pk>/review/", review_views.review, name="assessment-review"),
     path("assessments/<int:pk>/review/comments/", review_views.comment_add, name="comment-add"),

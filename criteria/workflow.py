@@ -226,6 +226,10 @@ def start_assessment(*, office, framework, round, by, copy_from=None, submission
                 evidence.pk = None
                 evidence.response = response
                 evidence.save()
+    if copy_from is not None:
+        from .plans import carry_plan_forward  # plans builds on this module's helpers
+
+        carry_plan_forward(source=copy_from, into=assessment, by=by)
     _record_submission(claim, assessment.get_absolute_url())
     return assessment
 

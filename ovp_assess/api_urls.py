@@ -14,6 +14,7 @@ from rest_framework.routers import DefaultRouter
 
 from cities import api as cities_api
 from criteria import api as criteria_api
+from criteria import plan_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -26,6 +27,7 @@ router.register("criteria", criteria_api.CriterionViewSet, basename="criterion")
 router.register("assessments", criteria_api.AssessmentViewSet, basename="assessment")
 router.register("responses", criteria_api.ResponseViewSet, basename="response")
 router.register("evidence", criteria_api.EvidenceViewSet, basename="evidence")
+router.register("actions", plan_api.ActionViewSet, basename="action")
 router.register("good-practices", criteria_api.GoodPracticeViewSet, basename="good-practice")
 
 app_name = "api"

@@ -35,6 +35,12 @@ from criteria.seed_translations import in_reader_language
 from ovp_assess.citations import translate_citation
 
 from . import charts
+from .plan_selectors import (
+    ActionPlan,
+    SinceLastRound,
+    build_action_plan,
+    build_since_last_round,
+)
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
@@ -294,6 +300,21 @@ class OfficeBrief:
     evidence_groups: list[EvidenceGroup]
     filename_stem: str = field(default="")
     min_median_peers: int = MIN_MEDIAN_PEERS
+    # The improvement plan (reports/plan_selectors.py): shown only when there is one.
+    since: SinceLastRound | None = None
+    plan: ActionPlan | None = None
+
+    @property
+    def since_no(self) -> int:
+        return 6
+
+    @property
+    def plan_no(self) -> int:
+        return 6 + bool(self.since)
+
+    @property
+    def evidence_no(self) -> int:
+        return 6 + bool(self.since) + bool(self.plan)
 
     @property
     def shows_median(self) -> bool:
@@ -948,6 +969,8 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
         .strip("-")
         + f"-{slugify(assessment.round)}",
+        since=build_since_last_round(assessment, rows, today=timezone.localdate(now)),
+        plan=build_action_plan(assessment, rows, today=timezone.localdate(now)),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, research_views, views
+from . import audit_views, plan_exports, research_views, views
 
 app_name = "reports"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("reports/audit/", audit_views.audit_trail, name="audit-trail"),
     path("reports/audit/export.<str:fmt>", audit_views.audit_trail_export,
          name="audit-trail-export"),
+    path("assessments/<int:pk>/plan/export.<str:fmt>", plan_exports.plan_export,
+         name="plan-export"),
     path("briefs/", views.public_briefs, name="public-briefs"),
     path("compare/", research_views.compare, name="compare"),
     path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),

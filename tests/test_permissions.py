@@ -37,9 +37,11 @@ from cities.models import (
 from criteria import workbook
 from criteria.admin import AssessmentDataMixin
 from criteria.models import (
+    Action,
     Assessment,
     Criterion,
     CriterionResponse,
+    CriterionTarget,
     Evidence,
     Framework,
     FundingSource,
@@ -148,6 +150,18 @@ ROWS = {
     **{f"api:{name}-list": Row(get=everyone()) for name in (
         "network", "city", "office", "indicator", "framework", "criterion", "assessment",
         "response", "good-practice")},
+    "api:action-list": Row(get=everyone(), writes=[Write(
+        "post", ex(401, 403, 201, 400, 400, 403, 400, 403),
+        data=lambda o: {"assessment": o["draft"].pk, "criterion_number": 2, "title": "T",
+                        "status": "planned"},
+        content_type="application/json")]),
+    "api:action-detail": Row(
+        kwargs=lambda o: {"pk": o["action"].pk}, get=SEE_DRAFT,
+        writes=[Write("patch", ex(401, 403, 200, 404, 404, 403, 404, 403),
+                      data=lambda o: {"status": "done"},
+                      headers=lambda o: {"If-Match": f'"{o["action"].version}"'},
+                      content_type="application/json"),
+                Write("delete", ex(401, 403, 204, 404, 404, 403, 404, 403))]),
     "api:network-detail": Row(kwargs=lambda o: {"pk": o["pioc"].pk}, get=everyone()),
     "api:city-detail": Row(kwargs=lambda o: {"pk": o["draft"].city_id}, get=everyone()),
     "api:office-detail": Row(kwargs=lambda o: {"pk": o["draft"].office_id}, get=everyone()),
@@ -251,6 +265,20 @@ ROWS = {
     "criteria:evidence-verify": Row(kwargs=lambda o: {"pk": o["evidence"].pk},
                                     get=NOT_FOUND_POST_ONLY,
                                     writes=[Write("post", REVIEW_WRITE)]),
+    # --- improvement plan: editors at any status; whoever sees the assessment reads it
+    "criteria:plan": Row(kwargs=draft(), get=SEE_DRAFT),
+    "criteria:plan-targets": Row(kwargs=draft(), get=EDIT_DRAFT, writes=[
+        Write("post", WRITE_DRAFT, data=lambda o: {"c2-level": "3"})]),
+    "criteria:action-add": Row(kwargs=draft(), get=EDIT_DRAFT, writes=[
+        Write("post", WRITE_DRAFT, data=lambda o: {
+            "title": "T", "criterion": o["response"].criterion_id, "status": "planned"})]),
+    "criteria:action-edit": Row(kwargs=lambda o: {"pk": o["action"].pk}, get=EDIT_DRAFT,
+                                writes=[Write("post", WRITE_DRAFT, data=lambda o: {
+                                    "title": "Changed", "criterion": o["action"].criterion_id,
+                                    "status": "done", "version": o["action"].version})]),
+    "criteria:action-delete": Row(kwargs=lambda o: {"pk": o["action"].pk}, get=EDIT_DRAFT,
+                                  writes=[Write("post", WRITE_DRAFT, data=lambda o: {
+                                      "version": o["action"].version})]),
     # --- review
     "criteria:review-queue": Row(get=SECRETARIAT_PAGE),
     "criteria:assessment-review": Row(kwargs=draft(), get=REVIEW),
@@ -271,6 +299,8 @@ ROWS = {
     "reports:compare": Row(get=everyone()),
     "reports:compare-export": Row(kwargs=lambda o: {"fmt": "csv"}, get=everyone()),
     "reports:brief": Row(kwargs=draft(), get=SEE_DRAFT),
+    "reports:plan-export": Row(kwargs=lambda o: {"pk": o["draft"].pk, "fmt": "csv"},
+                               get=SEE_DRAFT),
     "reports:brief-pdf": Row(kwargs=draft(), get=SEE_DRAFT),
     "reports:brief-publish": Row(kwargs=draft(), get=ex(404, 403, 403, 404, 404, 403, 404, 403),
                                  writes=[Write("post", ex(404, 403, 403, 404, 404, 403, 404, 403),
@@ -495,6 +525,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
             city__in=City.objects.filter(networks__slug="pioc")).first(),
         "funding": funding, "comment": comment, "other": other_network,
         "workbook_upload": workbook_upload,
+        "action": Action.objects.filter(assessment=palmira_draft).first(),
     }
 
 
@@ -526,6 +557,8 @@ def snapshot():
         "roles": list(NetworkRole.objects.order_by("pk").values_list("pk", "network_id")),
         "users": list(User.objects.order_by("pk").values_list("pk", "is_staff", "is_superuser")),
         "indicators": ViolenceIndicator.objects.count(),
+        "actions": list(Action.objects.order_by("pk").values_list("pk", "version", "status")),
+        "targets": list(CriterionTarget.objects.order_by("pk").values_list("pk", "level")),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
         "workbook_uploads": list(WorkbookUpload.objects.order_by("pk").values_list(
             "pk", "user_id", "applied_at")),

@@ -14,6 +14,8 @@ from criteria.workflow import start_assessment
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, DEBUG only
 DEMO_ROUND = "2026"
 SECRETARIAT_GROUP = "Network secretariat"
+#: Starts the title of every demonstration action, so no one mistakes it for the office's own.
+DEMO_MARK = "[Demo] "
 PALMIRA = "Palmira's Secretariat for Security and Coexistence"
 PERSONAS = [
     # username, first, last, description
@@ -128,6 +130,7 @@ class Command(BaseCommand):
             secretariat.groups.add(group)
 
         self.palmira_draft(report, palmira)
+        self.palmira_plan(report, palmira, users["demo-editor"])
 
     def secretariat_group(self, report):
         """Admin rights over the network's data for the secretariat (its people's names only)."""
@@ -161,3 +164,48 @@ class Command(BaseCommand):
         report.count(report.created, OfficeProfile)
         for _response in assessment.responses.all():
             report.count(report.created, CriterionResponse)
+
+    def palmira_plan(self, report, palmira, editor):
+        """Targets and a few actions on Palmira's draft, so the plan pages have something to
+        show. Every action's title starts with DEMO_MARK: demonstration content, not the
+        office's. Added only while the draft has no plan at all, so a re-seed never brings
+        back or changes what the demo users did with it; the draft is never published."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from criteria.models import Action, CriterionTarget
+
+        draft = Assessment.objects.filter(office=palmira, round=DEMO_ROUND,
+                                          framework=Framework.objects.default()).first()
+        if draft is None or draft.is_frozen or draft.targets.exists() \
+                or draft.actions.exists():
+            return
+        criteria = {c.number: c for c in draft.framework.criteria.all()}
+        today = timezone.localdate()
+        for number, level, months in ((1, 3, 12), (3, 2, 18), (9, 3, 12)):
+            CriterionTarget.objects.create(
+                assessment=draft, criterion=criteria[number], level=level,
+                target_date=today.replace(day=1) + timedelta(days=30 * months), updated_by=editor)
+            report.count(report.created, CriterionTarget)
+        demo = [
+            (1, "Publish the office's founding decree and its goals on the city website",
+             "Head of the office (example owner)", "", Action.Status.IN_PROGRESS,
+             -60, 45, None, "", "The decree is linked from the office's page"),
+            (3, "Commission an update of the local violence diagnosis",
+             "Data and analysis team (example owner)", "A local university (example partner)",
+             Action.Status.PLANNED, 30, 300, "45000000", "COP",
+             "The updated diagnosis is added as evidence to criterion 3"),
+            (9, "Publish a yearly activity report",
+             "Communications lead (example owner)", "", Action.Status.PLANNED,
+             -120, -14, None, "", "The report's link, added as evidence to criterion 9"),
+        ]
+        for number, title, owner, partners, status, start, due, amount, currency, done in demo:
+            Action.objects.create(
+                assessment=draft, criterion=criteria[number], title=f"{DEMO_MARK}{title}",
+                owner=owner, partners=partners, status=status,
+                start_date=today + timedelta(days=start), due_date=today + timedelta(days=due),
+                cost_amount=amount, cost_currency=currency, done_when=done,
+                created_by=editor, updated_by=editor,
+            )
+            report.count(report.created, Action)
