@@ -78,7 +78,7 @@ class Access:
     def can_plan(self):
         """Set targets and manage actions: the office's editors, whatever the status. The
         plan is the office's and lives on after publication; the answers stay frozen."""
-        return self.role == OfficeMembership.Role.EDITOR
+        return self.role in OfficeMembership.EDITING_ROLES
 
     def refusal(self, need, assessment):
         """Why `need` is refused, in words for the user; "" when it is allowed."""
