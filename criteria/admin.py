@@ -270,7 +270,7 @@ class OfficeProfileAdmin(AssessmentDataAdmin):
     list_filter = ["institutional_location", "staffing_model", "police_control", "leadership",
                    "formal_strategy", "overlapping_mandates", "impact_evaluation"]
     search_fields = ["assessment__office__name", "assessment__city__name"]
-    list_select_related = ["assessment__office", "assessment__city"]
+    list_select_related = ["assessment__office", "assessment__city", "assessment__round"]
     inlines = [FundingSourceInline]
 
 
@@ -353,8 +353,8 @@ class ReviewCommentInline(FrozenDataMixin, admin.TabularInline):
 @admin.register(Assessment)
 class AssessmentAdmin(AssessmentDataAdmin):
     list_display = ["__str__", "city", "scope", "round", "status", "is_public", "published_at"]
-    list_filter = ["status", "scope", "round", "is_public", "framework", "city__region"]
-    search_fields = ["office__name", "city__name", "subject_label", "round"]
+    list_filter = ["status", "scope", "round__network", "is_public", "framework", "city__region"]
+    search_fields = ["office__name", "city__name", "subject_label", "round__name", "round__code"]
     list_select_related = ["office", "city"]
     autocomplete_fields = ["city", "office"]
     raw_id_fields = ["carried_from"]
@@ -385,7 +385,8 @@ class CriterionResponseAdmin(AssessmentDataAdmin):
     list_filter = ["criterion", "level", "confidence", "assessment__status"]
     search_fields = ["current_strengths", "opportunities", "assessment__office__name",
                      "assessment__city__name"]
-    list_select_related = ["assessment__office", "assessment__city", "criterion"]
+    list_select_related = ["assessment__office", "assessment__city", "assessment__round",
+                           "criterion"]
     readonly_fields = ["version", "updated_at", "updated_by"]
     inlines = [EvidenceInline]
 

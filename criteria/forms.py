@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from .models import (
     Level,
     OfficeProfile,
     ReviewComment,
+    Round,
 )
 from .uploads import MAX_NAME_LENGTH, check_upload
 
@@ -331,10 +333,21 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(name)s (%(network)s, closes %(date)s)") % {
+            "name": obj.name, "network": obj.network.acronym or obj.network.name,
+            "date": date_format(obj.closes_on, "DATE_FORMAT")}
+
+
 class StartAssessmentForm(forms.Form):
     submission_key = SubmissionKeyField()
-    round = forms.CharField(
-        label=_("Round"), max_length=40, help_text=_("Usually the year, e.g. 2026.")
+    round = RoundChoiceField(
+        label=_("Round"), queryset=Round.objects.none(), to_field_name="pk",
+        empty_label=None,
+        help_text=_("The open rounds your office is invited to by its network secretariat."),
+        error_messages={"invalid_choice": _("Choose one of the open rounds your office is "
+                                            "invited to.")},
     )
     copy_from = forms.ModelChoiceField(
         label=_("Start from"),
@@ -347,26 +360,26 @@ class StartAssessmentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, office, framework, **kwargs):
+    def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.office, self.framework = office, framework
+        self.office = office
+        self.fields["round"].queryset = (
+            Round.objects.open_for(office).exclude(assessments__office=office)
+            .select_related("network").order_by("closes_on", "code"))
         self.fields["copy_from"].queryset = Assessment.objects.filter(
             office=office, status=Assessment.Status.PUBLISHED
-        ).order_by("-round")
+        ).select_related("round").order_by("-round__opens_on", "-round__closes_on")
         latest = self.fields["copy_from"].queryset.first()
         if latest and not self.is_bound:
             self.initial["copy_from"] = latest.pk
 
-    def clean_round(self):
-        value = self.cleaned_data["round"].strip()
-        if Assessment.objects.filter(
-            office=self.office, framework=self.framework, round=value
-        ).exists():
-            raise ValidationError(
-                _("This office already has an assessment for round %(round)s."),
-                params={"round": value},
-            )
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        rnd, source = cleaned.get("round"), cleaned.get("copy_from")
+        if rnd and source and source.framework_id != rnd.framework_id:
+            self.add_error("copy_from", _("This assessment uses another framework than the "
+                                          "round; start a blank one."))
+        return cleaned
 
 
 class CommentForm(forms.ModelForm):
