@@ -29,7 +29,7 @@ def _visible_assessments(request):
     if request.user.is_authenticated:
         request.ovp_private = True
     return Assessment.objects.visible_to(request.user).select_related(
-        "office", "city", "framework")
+        "office", "city", "round", "framework")
 
 
 def city_detail(request, slug):

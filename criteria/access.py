@@ -122,7 +122,7 @@ def get_assessment_for_user(request, pk, *, need=VIEW, queryset=None):
     """
     user = _user(request)
     base = queryset if queryset is not None else Assessment.objects.select_related(
-        "office", "city", "framework")
+        "office", "city", "round", "framework")
     assessment = get_object_or_404(base.filter(pk__in=Assessment.objects.visible_to(user)
                                                .values("pk")), pk=pk)
     access = access_to(user, assessment)

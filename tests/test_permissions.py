@@ -49,6 +49,7 @@ from criteria.models import (
     Tradeoff,
 )
 from reports.models import ExportJob
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -201,7 +202,7 @@ ROWS = {
     "criteria:assessment-start": Row(
         kwargs=lambda o: PALMIRA, get=ex(302, 403, 200, 403, 403, 403, 403, 403),
         writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403),
-                      data=lambda o: {"round": "2031"})]),
+                      data=lambda o: {"round": str(o["round2031"].pk)})]),
     "criteria:assessment-detail": Row(kwargs=draft(), get=SEE_DRAFT),
     "criteria:profile-edit": Row(kwargs=draft(), get=EDIT_DRAFT,
                                  writes=[Write("post", WRITE_DRAFT, data=lambda o: PROFILE_POST)]),
@@ -460,6 +461,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network):
         "practice": GoodPractice.objects.filter(
             city__in=City.objects.filter(networks__slug="pioc")).first(),
         "funding": funding, "comment": comment, "other": other_network,
+        "round2031": round_for_office(palmira_draft.office, "2031"),
     }
 
 

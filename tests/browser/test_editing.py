@@ -27,7 +27,7 @@ def slow_link(page, latency=400):
 def draft():
     from criteria.models import Assessment
 
-    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
 
 
 def status(page):
@@ -299,7 +299,7 @@ def test_double_clicks_create_one_assessment_and_one_evidence(browser, seeded_li
     page.get_by_label("Round").fill("2031")
     page.get_by_role("button", name="Start").dblclick()
     expect(page.get_by_text("Assessment for round 2031 started.")).to_be_visible()
-    assert Assessment.objects.filter(round="2031").count() == 1
+    assert Assessment.objects.filter(round__code="2031").count() == 1
 
     pk = draft().pk
     page.goto(f"{base}/assessments/{pk}/criteria/8/")
