@@ -156,3 +156,13 @@ def require(user, assessment, need):
     refusal = access_to(user, assessment).refusal(need, assessment)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+def get_round_for_user(request, pk):
+    """A round of a network whose secretariat the user is; anyone else's is a 404."""
+    from .models import Round
+
+    rnd = get_object_or_404(
+        Round.objects.managed_by(request.user).select_related("network", "framework"), pk=pk)
+    request.ovp_private = True
+    return rnd

@@ -409,3 +409,64 @@ class RequestChangesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         counted(self)
+
+
+class RoundForm(forms.ModelForm):
+    """A round of one of the networks whose secretariat the user is. Invited offices are
+    limited to offices in the network's member cities."""
+
+    class Meta:
+        model = Round
+        fields = ["network", "name", "code", "framework", "opens_on", "closes_on",
+                  "invited_offices"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "invited_offices": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cities.models import Office
+
+        from .models import Framework
+
+        self.fields["network"].queryset = networks
+        self.fields["network"].empty_label = None
+        self.fields["framework"].queryset = Framework.objects.all()
+        self.fields["framework"].empty_label = None
+        if not self.instance.pk:
+            self.initial.setdefault("framework", Framework.objects.default())
+        if self.instance.pk:
+            # A round with assessments keeps its network and framework.
+            self.fields["network"].disabled = True
+            if self.instance.assessments.exists():
+                self.fields["framework"].disabled = True
+        self.fields["invited_offices"].queryset = (
+            Office.objects.filter(city__networks__in=networks).select_related("city")
+            .distinct().order_by("city__name", "name"))
+        self.fields["invited_offices"].label_from_instance = (
+            lambda o: f"{o.name} ({o.city.name})")
+        self.fields["code"].widget.attrs.update(
+            {"pattern": "[a-z0-9]+(-[a-z0-9]+)*", "autocapitalize": "none",
+             "spellcheck": "false"})
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        network, offices = cleaned.get("network"), cleaned.get("invited_offices")
+        if network is not None and offices:
+            outside = [o for o in offices
+                       if not o.city.networks.filter(pk=network.pk).exists()]
+            if outside:
+                self.add_error("invited_offices", _(
+                    "These offices are not in a member city of %(network)s: %(offices)s.")
+                    % {"network": network.name,
+                       "offices": ", ".join(o.name for o in outside)})
+        code = cleaned.get("code")
+        if network is not None and code and Round.objects.filter(
+                network=network, code=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("code", _("This network already has a round with this code."))
+        return cleaned

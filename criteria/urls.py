@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import assessment_views, library_views, review_views, views
+from . import assessment_views, library_views, review_views, round_views, views
 
 app_name = "criteria"
 
@@ -28,6 +28,10 @@ urlpatterns = [
          name="evidence-download"),
     path("evidence/<int:pk>/delete/", assessment_views.evidence_delete, name="evidence-delete"),
     path("evidence/<int:pk>/verify/", assessment_views.evidence_verify, name="evidence-verify"),
+    path("rounds/", round_views.round_list, name="round-list"),
+    path("rounds/new/", round_views.round_create, name="round-create"),
+    path("rounds/<int:pk>/", round_views.round_edit, name="round-edit"),
+    path("rounds/<int:pk>/close/", round_views.round_close, name="round-close"),
     path("review/", review_views.review_queue, name="review-queue"),
     path("assessments/<int:pk>/review/", review_views.review, name="assessment-review"),
     path("assessments/<int:pk>/review/comments/", review_views.comment_add, name="comment-add"),
