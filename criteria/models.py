@@ -1069,3 +1069,33 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+class ReminderSent(models.Model):
+    """One deadline reminder to one person about one office's part in one round. The unique
+    constraint is the idempotency: a rerun, or two workers at once, never send it twice."""
+
+    class Kind(models.TextChoices):
+        DAYS_14 = "14_days", _("14 days before the deadline")
+        DAYS_3 = "3_days", _("3 days before the deadline")
+        OVERDUE = "overdue", _("Overdue")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders",
+                              verbose_name=_("round"))
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="reminders",
+                               verbose_name=_("office"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="reminders", verbose_name=_("recipient"))
+    kind = models.CharField(_("reminder"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "office", "user", "kind"],
+                                    name="one_reminder_per_round_office_user_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.office} · {self.user} · {self.kind}"

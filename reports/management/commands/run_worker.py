@@ -14,6 +14,7 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from cities import audit
+from criteria.reminders import send_deadline_reminders
 
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
@@ -47,8 +48,11 @@ class Command(DBWorkerCommand):
     def _recover(self, older_than):
         try:
             done = recover_tasks(older_than=older_than)
-            # The same sweep keeps the audit trail within its retention.
+            # The same sweep keeps the audit trail within its retention, and queues the
+            # deadline reminders (criteria/reminders.py; idempotent, so queuing it on every
+            # sweep of every worker sends each reminder once).
             audit.prune()
+            send_deadline_reminders.enqueue()
         except Exception:  # the worker itself must keep running
             logger.exception("Task recovery failed")
         else:
