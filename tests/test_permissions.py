@@ -103,6 +103,12 @@ class Row:
     query: str = ""
 
 
+def _round_post(rnd):
+    return {"name": rnd.name, "code": rnd.code, "framework": rnd.framework_id,
+            "opens_on": rnd.opens_on.isoformat(), "closes_on": rnd.closes_on.isoformat(),
+            "invited_offices": list(rnd.invited_offices.values_list("pk", flat=True))}
+
+
 def _answer(o):
     return {"version": o["response"].version, "level": "1", "current_strengths": "x",
             "opportunities": "y", "confidence": "low", "not_applicable_reason": ""}
@@ -228,6 +234,17 @@ ROWS = {
                                     writes=[Write("post", REVIEW_WRITE)]),
     # --- review
     "criteria:review-queue": Row(get=SECRETARIAT_PAGE),
+    # --- rounds: the network's secretariat only; another network's round is a 404
+    "criteria:round-list": Row(get=SECRETARIAT_PAGE),
+    "criteria:round-create": Row(get=SECRETARIAT_PAGE, writes=[Write(
+        "post", ex(302, 403, 403, 403, 403, 422, 422, 422), data=lambda o: {"code": "Bad/Code"})]),
+    "criteria:round-edit": Row(
+        kwargs=lambda o: {"pk": o["round2031"].pk}, get=ex(302, 404, 404, 404, 404, 200, 404, 200),
+        writes=[Write("post", ex(302, 404, 404, 404, 404, 302, 404, 302),
+                      data=lambda o: _round_post(o["round2031"]))]),
+    "criteria:round-close": Row(
+        kwargs=lambda o: {"pk": o["round_to_close"].pk}, get=POST_ONLY,
+        writes=[Write("post", ex(302, 404, 404, 404, 404, 302, 404, 302))]),
     "criteria:assessment-review": Row(kwargs=draft(), get=REVIEW),
     "criteria:comment-add": Row(kwargs=draft(), get=NOT_FOUND_POST_ONLY, writes=[
         Write("post", REVIEW_WRITE, data=lambda o: {"body": "Looks good"})]),
@@ -462,6 +479,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network):
             city__in=City.objects.filter(networks__slug="pioc")).first(),
         "funding": funding, "comment": comment, "other": other_network,
         "round2031": round_for_office(palmira_draft.office, "2031"),
+        "round_to_close": round_for_office(palmira_draft.office, "2032"),
     }
 
 
