@@ -30,10 +30,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-opens_on', '-closes_on', 'code'],
             },
         ),
-        migrations.AlterModelOptions(
-            name='assessment',
-            options={'ordering': ['-round__opens_on', '-round__closes_on', 'city__name'], 'verbose_name': 'assessment', 'verbose_name_plural': 'assessments'},
-        ),
         migrations.RemoveConstraint(
             model_name='assessment',
             name='one_assessment_per_office_round',

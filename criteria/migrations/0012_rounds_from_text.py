@@ -60,6 +60,14 @@ def forwards(apps, schema_editor):
     rounds = {}
     for (network_id, framework_id, text), members in sorted(
             groups.items(), key=lambda item: (item[0][0], item[0][1], item[0][2])):
+        existing = Round.objects.filter(network_id=network_id, framework_id=framework_id,
+                                        name=text[:100]).first()
+        if existing is not None:  # migrated before (e.g. back and forth): reuse it
+            existing.invited_offices.add(*{m["office_id"] for m in members if m["office_id"]})
+            rounds[(network_id, framework_id, text)] = existing.pk
+            Assessment.objects.filter(pk__in=[m["pk"] for m in members]).update(
+                round_ref=existing.pk)
+            continue
         taken = used.setdefault(
             network_id, set(Round.objects.filter(network_id=network_id)
                             .values_list("code", flat=True)))

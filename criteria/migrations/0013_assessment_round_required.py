@@ -9,6 +9,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A default first, so that migrating back re-adds the text column to filled tables.
+        migrations.AlterField(model_name="assessment", name="round",
+                              field=models.CharField(default="", max_length=40)),
+        migrations.AlterField(model_name="historicalassessment", name="round",
+                              field=models.CharField(default="", max_length=40)),
         migrations.RemoveField(model_name="assessment", name="round"),
         migrations.RemoveField(model_name="historicalassessment", name="round"),
         migrations.RenameField(model_name="assessment", old_name="round_ref", new_name="round"),
@@ -20,6 +25,11 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT,
                                     related_name="assessments", to="criteria.round",
                                     verbose_name="round"),
+        ),
+        migrations.AlterModelOptions(
+            name="assessment",
+            options={"ordering": ["-round__opens_on", "-round__closes_on", "city__name"],
+                     "verbose_name": "assessment", "verbose_name_plural": "assessments"},
         ),
         migrations.AddConstraint(
             model_name="assessment",
