@@ -36,6 +36,7 @@ from .models import (
     GuidingQuestion,
     OfficeProfile,
     ReviewComment,
+    Round,
     RubricLevel,
     Tradeoff,
 )
@@ -190,6 +191,26 @@ class CriterionInline(admin.TabularInline):
     extra = 0
     fields = ["number", "name", "slug"]
     show_change_link = True
+
+
+@admin.register(Round)
+class RoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rounds of the secretariat's networks (the product's /rounds/ pages do the same)."""
+
+    list_display = ["name", "code", "network", "opens_on", "closes_on", "closed_at"]
+    list_filter = ["network"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["invited_offices"]
+
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "invited_offices":
+            from cities.models import Office
+
+            kwargs["queryset"] = Office.objects.managed_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Framework)

@@ -25,10 +25,10 @@ def page_for(browser, base, sign_in, username):
 
 def check_at_both_widths(page, axe, screenshot, name):
     assert axe(page) == []
-    screenshot(f"{name}-1280")
+    screenshot(f"{name}-1280", page)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    screenshot(f"{name}-390")
+    screenshot(f"{name}-390", page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
