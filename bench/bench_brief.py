@@ -59,7 +59,7 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
 
-    cali = Assessment.objects.filter(city__slug="cali", round="2023").first()
+    cali = Assessment.objects.filter(city__slug="cali", round__code="2023").first()
     if cali is None:
         sys.exit("No Cali 2023 assessment: run `manage.py seed_demo` first.")
     brief = build_office_brief(brief_queryset().get(pk=cali.pk),

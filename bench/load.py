@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,10 +77,11 @@ def setup(n_editors, n_readers):
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.test import override_settings
+    from django.utils import timezone
 
     from cities.models import Office, OfficeMembership, User
     from criteria import workflow
-    from criteria.models import Assessment, Framework
+    from criteria.models import Assessment, Framework, Round
 
     call_command("migrate", verbosity=0)
     with override_settings(DEBUG=True):
@@ -95,10 +97,20 @@ def setup(n_editors, n_readers):
 
     framework = Framework.objects.default()
     offices = list(Office.objects.exclude(
-        assessments__round="bench").order_by("pk")[:4])
+        assessments__round__code="bench").filter(city__networks__isnull=False)
+        .distinct().order_by("pk")[:4])
     owner = User.objects.get(username="demo-secretariat")
-    drafts = [workflow.start_assessment(office=o, framework=framework, round="bench", by=owner)
-              for o in offices]
+    today = timezone.localdate()
+    drafts = []
+    for o in offices:
+        # An open "bench" round in the office's network, with the office invited.
+        network = o.city.networks.order_by("pk").first()
+        rnd, _ = Round.objects.get_or_create(
+            network=network, code="bench",
+            defaults={"name": "bench", "framework": framework, "opens_on": today,
+                      "closes_on": today + timedelta(days=30)})
+        rnd.invited_offices.add(o)
+        drafts.append(workflow.start_assessment(office=o, round=rnd, by=owner))
     targets = [(d.pk, r.criterion.number, r.pk)
                for d in drafts for r in d.responses.select_related("criterion")]
     editors = []
@@ -116,7 +128,7 @@ def setup(n_editors, n_readers):
     reader = User.objects.get(username="demo-researcher")
     briefs = list(Assessment.objects.filter(status="published").values_list("pk", flat=True))
     rounds = sorted(set(Assessment.objects.filter(status="published")
-                        .values_list("round", flat=True)))
+                        .values_list("round__code", flat=True)))
     return {"editors": editors, "readers": [session_for(reader) for _ in range(n_readers)],
             "briefs": briefs, "rounds": rounds}
 

@@ -29,7 +29,7 @@ def _visible_assessments(request):
     if request.user.is_authenticated:
         request.ovp_private = True
     return Assessment.objects.visible_to(request.user).select_related(
-        "office", "city", "framework")
+        "office", "city", "round", "framework")
 
 
 def city_detail(request, slug):
@@ -42,7 +42,7 @@ def city_detail(request, slug):
         slug=slug,
     )
     assessments = _visible_assessments(request).filter(city=city).order_by(
-        "-round", "office__name"
+        "-round__opens_on", "office__name"
     )
     return render(
         request,
@@ -56,7 +56,7 @@ def office_detail(request, slug):
     visible = _visible_assessments(request).filter(office=office)
     latest = (
         visible.filter(status=Assessment.Status.PUBLISHED)
-        .order_by("-published_at", "-round")
+        .order_by("-published_at", "-round__opens_on")
         .prefetch_related(
             Prefetch(
                 "responses",
@@ -75,7 +75,7 @@ def office_detail(request, slug):
         {
             "office": office,
             "assessment": latest,
-            "other_assessments": others.order_by("-round"),
+            "other_assessments": others.order_by("-round__opens_on"),
             "practices": practices,
             "title": office.name,
         },

@@ -135,7 +135,7 @@ def get_assessment_for_user(request, pk, *, need=VIEW, queryset=None):
     """
     user = _user(request)
     base = queryset if queryset is not None else Assessment.objects.select_related(
-        "office", "city", "framework")
+        "office", "city", "round", "framework")
     assessment = get_object_or_404(base.filter(pk__in=Assessment.objects.visible_to(user)
                                                .values("pk")), pk=pk)
     access = access_to(user, assessment)
@@ -189,3 +189,13 @@ def require(user, assessment, need):
     refusal = access_to(user, assessment).refusal(need, assessment)
     if refusal:
         raise PermissionDenied(refusal)
+
+
+def get_round_for_user(request, pk):
+    """A round of a network whose secretariat the user is; anyone else's is a 404."""
+    from .models import Round
+
+    rnd = get_object_or_404(
+        Round.objects.managed_by(request.user).select_related("network", "framework"), pk=pk)
+    request.ovp_private = True
+    return rnd

@@ -36,6 +36,7 @@ from .models import (
     GuidingQuestion,
     OfficeProfile,
     ReviewComment,
+    Round,
     RubricLevel,
     Tradeoff,
 )
@@ -192,6 +193,26 @@ class CriterionInline(admin.TabularInline):
     show_change_link = True
 
 
+@admin.register(Round)
+class RoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rounds of the secretariat's networks (the product's /rounds/ pages do the same)."""
+
+    list_display = ["name", "code", "network", "opens_on", "closes_on", "closed_at"]
+    list_filter = ["network"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["invited_offices"]
+
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "invited_offices":
+            from cities.models import Office
+
+            kwargs["queryset"] = Office.objects.managed_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Framework)
 class FrameworkAdmin(admin.ModelAdmin):
     list_display = ["name", "version", "publisher", "is_default"]
@@ -270,7 +291,7 @@ class OfficeProfileAdmin(AssessmentDataAdmin):
     list_filter = ["institutional_location", "staffing_model", "police_control", "leadership",
                    "formal_strategy", "overlapping_mandates", "impact_evaluation"]
     search_fields = ["assessment__office__name", "assessment__city__name"]
-    list_select_related = ["assessment__office", "assessment__city"]
+    list_select_related = ["assessment__office", "assessment__city", "assessment__round"]
     inlines = [FundingSourceInline]
 
 
@@ -353,8 +374,8 @@ class ReviewCommentInline(FrozenDataMixin, admin.TabularInline):
 @admin.register(Assessment)
 class AssessmentAdmin(AssessmentDataAdmin):
     list_display = ["__str__", "city", "scope", "round", "status", "is_public", "published_at"]
-    list_filter = ["status", "scope", "round", "is_public", "framework", "city__region"]
-    search_fields = ["office__name", "city__name", "subject_label", "round"]
+    list_filter = ["status", "scope", "round__network", "is_public", "framework", "city__region"]
+    search_fields = ["office__name", "city__name", "subject_label", "round__name", "round__code"]
     list_select_related = ["office", "city"]
     autocomplete_fields = ["city", "office"]
     raw_id_fields = ["carried_from"]
@@ -385,7 +406,8 @@ class CriterionResponseAdmin(AssessmentDataAdmin):
     list_filter = ["criterion", "level", "confidence", "assessment__status"]
     search_fields = ["current_strengths", "opportunities", "assessment__office__name",
                      "assessment__city__name"]
-    list_select_related = ["assessment__office", "assessment__city", "criterion"]
+    list_select_related = ["assessment__office", "assessment__city", "assessment__round",
+                           "criterion"]
     readonly_fields = ["version", "updated_at", "updated_by"]
     inlines = [EvidenceInline]
 

@@ -123,7 +123,8 @@ class CriterionViewSet(ScopedViewSet):
 
 
 class AssessmentFilter(SyntheticFilterSet):
-    round = django_filters.CharFilter(max_length=40)
+    round = django_filters.CharFilter(field_name="round__code", max_length=40,
+                                      help_text="Round code, e.g. 2026-27.")
     status = django_filters.ChoiceFilter(choices=Assessment.Status.choices)
     scope = django_filters.ChoiceFilter(choices=Assessment.Scope.choices)
     city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
@@ -146,12 +147,12 @@ class AssessmentViewSet(ScopedViewSet):
 
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
-    ordering_fields = ["round", "published_at", "updated_at", "city__name"]
+    ordering_fields = ["round__opens_on", "published_at", "updated_at", "city__name"]
 
     def get_queryset(self):
         return Assessment.objects.visible_to(self.request.user).select_related(
-            "framework", "city", "office", "profile"
-        ).order_by("-round", "city__name", "pk")
+            "framework", "city", "office", "profile", "round"
+        ).order_by("-round__opens_on", "-round__closes_on", "city__name", "pk")
 
 
 class ResponseFilter(SyntheticFilterSet):
@@ -159,7 +160,8 @@ class ResponseFilter(SyntheticFilterSet):
     assessment = django_filters.NumberFilter(min_value=1, max_value=MAX_ID)
     criterion = django_filters.NumberFilter(field_name="criterion__number", min_value=1,
                                             max_value=99)
-    round = django_filters.CharFilter(field_name="assessment__round", max_length=40)
+    round = django_filters.CharFilter(field_name="assessment__round__code", max_length=40,
+                                      help_text="Round code, e.g. 2026-27.")
     city = django_filters.ModelChoiceFilter(field_name="assessment__city",
                                             queryset=City.objects.all(), to_field_name="slug")
     office = django_filters.ModelChoiceFilter(field_name="assessment__office",

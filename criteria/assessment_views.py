@@ -32,7 +32,6 @@ from .forms import EvidenceForm, FundingFormSet, ProfileForm, ResponseForm, Star
 from .models import (
     Assessment,
     CriterionResponse,
-    Framework,
     ReviewComment,
     SubmissionKey,
 )
@@ -61,9 +60,9 @@ def my_assessments(request):
     # over the prefetched responses rather than restating it in SQL.
     assessments = (
         Assessment.objects.filter(office__in=offices)
-        .select_related("office")
+        .select_related("office", "round")
         .prefetch_related("responses")
-        .order_by("office__name", "-round")
+        .order_by("office__name", "-round__opens_on", "-round__closes_on")
     )
     for a in assessments:
         responses = a.responses.all()
@@ -85,8 +84,7 @@ def my_assessments(request):
 @login_required
 def start_assessment(request, slug):
     office, _access = get_office_for_user(request, slug, need=START)
-    framework = Framework.objects.default()
-    form = StartAssessmentForm(request.POST or None, office=office, framework=framework)
+    form = StartAssessmentForm(request.POST or None, office=office)
     if request.method == "POST":
         already = _already_submitted(request)
         if already:
@@ -94,19 +92,22 @@ def start_assessment(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             assessment = workflow.start_assessment(
-                office=office, framework=framework, round=form.cleaned_data["round"],
+                office=office, round=form.cleaned_data["round"],
                 by=request.user, copy_from=form.cleaned_data["copy_from"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except workflow.AlreadySubmitted as done:
             return _to_earlier_submission(request, done.target_url)
+        except workflow.WorkflowError as refused:
+            for problem in refused.problems:
+                form.add_error("round", problem)
         except IntegrityError:
             # Another request started the same round between our check and our insert.
             form.add_error("round", _("This office already has an assessment for round "
-                                      "%(round)s.") % {"round": form.cleaned_data["round"]})
+                                      "%(round)s.") % {"round": form.cleaned_data["round"].name})
         else:
             messages.success(request, _("Assessment for round %(round)s started.")
-                             % {"round": assessment.round})
+                             % {"round": assessment.round.name})
             return redirect(assessment.get_absolute_url())
     if not form["submission_key"].value():
         form.initial["submission_key"] = uuid.uuid4()
@@ -654,7 +655,7 @@ def _profile_conflict(request, context, stale):
 def submit(request, pk):
     assessment, _access = get_assessment_for_user(
         request, pk, need=EDIT,
-        queryset=Assessment.objects.select_related("office", "city", "framework")
+        queryset=Assessment.objects.select_related("office", "city", "round", "framework")
         .prefetch_related(Prefetch("responses",
                                    queryset=CriterionResponse.objects.select_related("criterion"))),
     )

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from .models import (
     Level,
     OfficeProfile,
     ReviewComment,
+    Round,
 )
 from .uploads import MAX_NAME_LENGTH, check_upload
 
@@ -331,10 +333,21 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(name)s (%(network)s, closes %(date)s)") % {
+            "name": obj.name, "network": obj.network.acronym or obj.network.name,
+            "date": date_format(obj.closes_on, "DATE_FORMAT")}
+
+
 class StartAssessmentForm(forms.Form):
     submission_key = SubmissionKeyField()
-    round = forms.CharField(
-        label=_("Round"), max_length=40, help_text=_("Usually the year, e.g. 2026.")
+    round = RoundChoiceField(
+        label=_("Round"), queryset=Round.objects.none(), to_field_name="pk",
+        empty_label=None,
+        help_text=_("The open rounds your office is invited to by its network secretariat."),
+        error_messages={"invalid_choice": _("Choose one of the open rounds your office is "
+                                            "invited to.")},
     )
     copy_from = forms.ModelChoiceField(
         label=_("Start from"),
@@ -347,26 +360,26 @@ class StartAssessmentForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, office, framework, **kwargs):
+    def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.office, self.framework = office, framework
+        self.office = office
+        self.fields["round"].queryset = (
+            Round.objects.open_for(office).exclude(assessments__office=office)
+            .select_related("network").order_by("closes_on", "code"))
         self.fields["copy_from"].queryset = Assessment.objects.filter(
             office=office, status=Assessment.Status.PUBLISHED
-        ).order_by("-round")
+        ).select_related("round").order_by("-round__opens_on", "-round__closes_on")
         latest = self.fields["copy_from"].queryset.first()
         if latest and not self.is_bound:
             self.initial["copy_from"] = latest.pk
 
-    def clean_round(self):
-        value = self.cleaned_data["round"].strip()
-        if Assessment.objects.filter(
-            office=self.office, framework=self.framework, round=value
-        ).exists():
-            raise ValidationError(
-                _("This office already has an assessment for round %(round)s."),
-                params={"round": value},
-            )
-        return value
+    def clean(self):
+        cleaned = super().clean()
+        rnd, source = cleaned.get("round"), cleaned.get("copy_from")
+        if rnd and source and source.framework_id != rnd.framework_id:
+            self.add_error("copy_from", _("This assessment uses another framework than the "
+                                          "round; start a blank one."))
+        return cleaned
 
 
 class CommentForm(forms.ModelForm):
@@ -396,3 +409,64 @@ class RequestChangesForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         counted(self)
+
+
+class RoundForm(forms.ModelForm):
+    """A round of one of the networks whose secretariat the user is. Invited offices are
+    limited to offices in the network's member cities."""
+
+    class Meta:
+        model = Round
+        fields = ["network", "name", "code", "framework", "opens_on", "closes_on",
+                  "invited_offices"]
+        widgets = {
+            "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "invited_offices": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, networks, **kwargs):
+        super().__init__(*args, **kwargs)
+        from cities.models import Office
+
+        from .models import Framework
+
+        self.fields["network"].queryset = networks
+        self.fields["network"].empty_label = None
+        self.fields["framework"].queryset = Framework.objects.all()
+        self.fields["framework"].empty_label = None
+        if not self.instance.pk:
+            self.initial.setdefault("framework", Framework.objects.default())
+        if self.instance.pk:
+            # A round with assessments keeps its network and framework.
+            self.fields["network"].disabled = True
+            if self.instance.assessments.exists():
+                self.fields["framework"].disabled = True
+        self.fields["invited_offices"].queryset = (
+            Office.objects.filter(city__networks__in=networks).select_related("city")
+            .distinct().order_by("city__name", "name"))
+        self.fields["invited_offices"].label_from_instance = (
+            lambda o: f"{o.name} ({o.city.name})")
+        self.fields["code"].widget.attrs.update(
+            {"pattern": "[a-z0-9]+(-[a-z0-9]+)*", "autocapitalize": "none",
+             "spellcheck": "false"})
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        network, offices = cleaned.get("network"), cleaned.get("invited_offices")
+        if network is not None and offices:
+            outside = [o for o in offices
+                       if not o.city.networks.filter(pk=network.pk).exists()]
+            if outside:
+                self.add_error("invited_offices", _(
+                    "These offices are not in a member city of %(network)s: %(offices)s.")
+                    % {"network": network.name,
+                       "offices": ", ".join(o.name for o in outside)})
+        code = cleaned.get("code")
+        if network is not None and code and Round.objects.filter(
+                network=network, code=code).exclude(pk=self.instance.pk).exists():
+            self.add_error("code", _("This network already has a round with this code."))
+        return cleaned

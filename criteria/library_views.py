@@ -137,7 +137,7 @@ class PracticeForm(forms.ModelForm):
         self.fields["office"].queryset = self.fields["office"].queryset.filter(
             city__in=cities.values("pk")).select_related("city").order_by("city__name", "name")
         self.fields["assessment"].queryset = _reviewed_assessments(user).select_related(
-            "office", "city").order_by("-round", "city__name")
+            "office", "city").order_by("-round__opens_on", "-round__closes_on", "city__name")
         counted(self)
 
     def clean(self):
@@ -157,7 +157,8 @@ def _prefill(user, assessment_id, number):
     response = CriterionResponse.objects.filter(
         assessment__in=_reviewed_assessments(user).values("pk"), assessment_id=assessment_id,
         criterion__number=number,
-    ).select_related("assessment__office", "assessment__city", "criterion").first()
+    ).select_related("assessment__office", "assessment__city", "assessment__round",
+                     "criterion").first()
     if response is None:
         return {}
     a = response.assessment
@@ -166,7 +167,7 @@ def _prefill(user, assessment_id, number):
         "office": a.office_id, "summary": response.current_strengths,
         "title": f"{a.subject}: {response.criterion.name}"[:255],
         "source_section": _("Self-assessment %(round)s, reviewed by the secretariat")
-        % {"round": a.round},
+        % {"round": a.round.name},
     }
 
 
@@ -186,8 +187,8 @@ def practice_add(request):
         return redirect("criteria:library")
     return render(request, "criteria/library_form.html", {
         "form": form, "forms_with_errors": [form] if form.errors else [],
-        "assessments": _reviewed_assessments(request.user).select_related("office", "city")
-        .order_by("-round", "city__name"),
+        "assessments": _reviewed_assessments(request.user).select_related("office", "city", "round")
+        .order_by("-round__opens_on", "-round__closes_on", "city__name"),
         "criteria": Criterion.objects.filter(framework__is_default=True).order_by("number"),
         "title": _("Add a good practice"),
     }, status=422 if form.errors else 200)

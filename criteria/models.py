@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Length
@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 from cities.models import (
     City,
     InstitutionalLocation,
+    Network,
     Office,
     OfficeMembership,
     PoliceControl,
@@ -304,6 +305,82 @@ class GoodPractice(models.Model):
 # --- Assessments ---------------------------------------------------------------------------
 
 
+ROUND_CODE_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class RoundQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Rounds of the networks whose secretariat `user` is (superuser: every network)."""
+        return self.filter(network__in=Network.objects.managed_by(user).values("pk"))
+
+    def open_on(self, day):
+        return self.filter(opens_on__lte=day, closes_on__gte=day, closed_at__isnull=True)
+
+    def open_for(self, office, *, day=None):
+        """Rounds open today (or on `day`) to which `office` is invited."""
+        return self.open_on(day or timezone.localdate()).filter(invited_offices=office)
+
+
+class Round(models.Model):
+    """An assessment round the network secretariat opens: who is invited, and by when."""
+
+    network = models.ForeignKey(
+        Network, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("network"))
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("As the network calls it, e.g. “2026”."))
+    code = models.CharField(
+        _("code"), max_length=40,
+        validators=[RegexValidator(
+            ROUND_CODE_RE,
+            _("The code may contain only lowercase letters, digits and single hyphens "
+              "between them (e.g. 2026 or 2026-27)."))],
+        help_text=_("Used in web addresses and file names: lowercase letters, digits and "
+                    "hyphens, e.g. 2026-27."),
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("framework"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"), help_text=_("The deadline for submitting."))
+    invited_offices = models.ManyToManyField(
+        Office, blank=True, related_name="rounds", verbose_name=_("invited offices"))
+    closed_at = models.DateTimeField(
+        _("closed"), null=True, blank=True,
+        help_text=_("When the secretariat closed the round: no assessment starts in it "
+                    "after that, and no more reminders go out."))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "-closes_on", "code"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
+        constraints = [
+            models.UniqueConstraint(fields=["network", "code"],
+                                    name="unique_round_code_per_network"),
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")),
+                                   name="round_closes_after_it_opens"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("The closing date must be on or after the opening date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_open(self, day=None):
+        day = day or timezone.localdate()
+        return self.closed_at is None and self.opens_on <= day <= self.closes_on
+
+    def days_left(self, day=None):
+        """Days until the closing date: 0 on the day itself, negative once overdue."""
+        return (self.closes_on - (day or timezone.localdate())).days
+
+
 class AssessmentQuerySet(models.QuerySet):
     """Who may see and do what with assessments: the one place that says it (docs/access.md).
 
@@ -419,7 +496,8 @@ class Assessment(SeededTextTranslations):
         _("subject"), max_length=255, blank=True,
         help_text=_("How to name what is assessed, e.g. for a city ecosystem."),
     )
-    round = models.CharField(_("round"), max_length=40, help_text=_("e.g. 2026"))
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("round"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -454,7 +532,7 @@ class Assessment(SeededTextTranslations):
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-round", "city__name"]
+        ordering = ["-round__opens_on", "-round__closes_on", "city__name"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
@@ -464,12 +542,12 @@ class Assessment(SeededTextTranslations):
                 name="assessment_scope_matches_office",
             ),
             models.UniqueConstraint(
-                fields=["office", "framework", "round"],
+                fields=["office", "round"],
                 condition=Q(office__isnull=False),
                 name="one_assessment_per_office_round",
             ),
             models.UniqueConstraint(
-                fields=["city", "framework", "round"],
+                fields=["city", "round"],
                 condition=Q(office__isnull=True),
                 name="one_ecosystem_assessment_per_city_round",
             ),
@@ -501,6 +579,8 @@ class Assessment(SeededTextTranslations):
             errors["office"] = _("Leave the office empty when assessing a city's ecosystem.")
         if self.office_id and self.city_id and self.office.city_id != self.city_id:
             errors["city"] = _("The city must be the office's city.")
+        if self.round_id and self.framework_id and self.round.framework_id != self.framework_id:
+            errors["round"] = _("The round uses another framework than this assessment.")
         if self.status == self.Status.PUBLISHED and not self.published_at:
             errors["published_at"] = _("A published assessment needs its publication date.")
         if errors:
@@ -509,6 +589,19 @@ class Assessment(SeededTextTranslations):
     @property
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def days_left(self):
+        """Days until the round closes while this is not yet submitted (negative: overdue);
+        None once it has been submitted or published."""
+        if self.status not in self.EDITABLE_STATUSES or self.submitted_at is not None:
+            return None
+        return self.round.days_left()
+
+    @property
+    def submitted_late(self):
+        return bool(self.submitted_at and
+                    timezone.localdate(self.submitted_at) > self.round.closes_on)
 
     @property
     def is_frozen(self):
@@ -992,6 +1085,36 @@ class SubmissionKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+class ReminderSent(models.Model):
+    """One deadline reminder to one person about one office's part in one round. The unique
+    constraint is the idempotency: a rerun, or two workers at once, never send it twice."""
+
+    class Kind(models.TextChoices):
+        DAYS_14 = "14_days", _("14 days before the deadline")
+        DAYS_3 = "3_days", _("3 days before the deadline")
+        OVERDUE = "overdue", _("Overdue")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="reminders",
+                              verbose_name=_("round"))
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="reminders",
+                               verbose_name=_("office"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="reminders", verbose_name=_("recipient"))
+    kind = models.CharField(_("reminder"), max_length=10, choices=Kind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "office", "user", "kind"],
+                                    name="one_reminder_per_round_office_user_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} · {self.office} · {self.user} · {self.kind}"
 
 
 # The improvement plan's models live in their own module; imported here so Django finds them.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from . import access
 from .models import Action, Assessment, CriterionTarget
@@ -55,16 +55,19 @@ def opportunity_items(text: str, *, limit: int = 2_000) -> list[str]:
 def previous_published(assessment):
     """The published assessment of the same office before `assessment`, or None.
 
-    "Before" is round order, then publication date: the one place that decides it, so that
-    it can be re-keyed to rounds with dates (Round.opens) once rounds are objects.
+    "Before" is round order (the round's opening date, then its closing date), then
+    publication date: the one place that decides it.
     """
     if assessment.office_id is None:
         return None
+    current = assessment.round
     earlier = Assessment.objects.published().filter(
+        Q(round__opens_on__lt=current.opens_on)
+        | Q(round__opens_on=current.opens_on, round__closes_on__lt=current.closes_on),
         office_id=assessment.office_id, framework_id=assessment.framework_id,
-        round__lt=assessment.round,
     ).exclude(pk=assessment.pk)
-    return earlier.order_by("-round", "-published_at", "-pk").first()
+    return earlier.order_by("-round__opens_on", "-round__closes_on", "-published_at",
+                            "-pk").first()
 
 
 def _lock_for_plan(assessment, by):

@@ -29,7 +29,7 @@ def review_queue(request):
     assessments = (
         Assessment.objects.reviewable_by(request.user)
         .exclude(status=Assessment.Status.PUBLISHED)
-        .select_related("office", "city")
+        .select_related("office", "city", "round")
         .order_by("submitted_at", "city__name")
     )
     groups = {status: [] for status in ("submitted", "changes_requested", "draft")}
@@ -46,7 +46,8 @@ def review_queue(request):
 def review(request, pk):
     assessment, access = get_assessment_for_user(
         request, pk, need=REVIEW,
-        queryset=Assessment.objects.select_related("office", "city", "framework", "profile")
+        queryset=Assessment.objects.select_related("office", "city", "round", "framework",
+                                                   "profile")
         .prefetch_related(
             "profile__funding_sources",
             Prefetch(

@@ -27,6 +27,7 @@ from criteria.models import (
     GoodPractice,
     GuidingQuestion,
     OfficeProfile,
+    Round,
     RubricLevel,
     Tradeoff,
 )
@@ -360,6 +361,31 @@ def _translations(translations, names, english, *path):
     return out
 
 
+def network_of(city):
+    """The network a city's rounds belong to: the one it joined first (lowest id), the same
+    rule the migration from free-text rounds used (criteria/migrations/0012)."""
+    membership = (NetworkMembership.objects.filter(city=city).order_by("network_id")
+                  .select_related("network").first())
+    if membership is None:
+        raise SeedError(f"{city.slug} is in no network, so it has no round to seed into.")
+    return membership.network
+
+
+def seed_round(report, *, network, framework, name, code, opens_on, closes_on, offices=()):
+    """The round `code` of `network`, created once with these dates; offices are invited
+    (never uninvited, so what the secretariat changed survives a re-seed)."""
+    rnd = Round.objects.filter(network=network, code=code).first()
+    if rnd is None:
+        rnd = Round.objects.create(network=network, framework=framework, name=name, code=code,
+                                   opens_on=opens_on, closes_on=closes_on)
+        report.count(report.created, Round)
+    missing = [o for o in offices if not rnd.invited_offices.filter(pk=o.pk).exists()]
+    if missing:
+        rnd.invited_offices.add(*missing)
+        report.count(report.updated, Round)
+    return rnd
+
+
 def load_part4(report, data, framework, translations=None):
     """`translations`: {language: seed_translations.Index} of the Part 4 translations."""
     translations = translations or {}
@@ -369,7 +395,12 @@ def load_part4(report, data, framework, translations=None):
         where = f"assessment {key}"
         city = _city(item["city"], where)
         office = _office(item["office"], where) if item.get("office") else None
-        lookup = {"framework": framework, "round": item["round"], "city": city, "office": office}
+        year = int(item["round"])  # the Part 4 charts are dated by year (fixtures/SCHEMA.md)
+        rnd = seed_round(report, network=network_of(city), framework=framework,
+                         name=item["round"], code=item["round"],
+                         opens_on=datetime.date(year, 1, 1), closes_on=datetime.date(year, 12, 31),
+                         offices=[office] if office else [])
+        lookup = {"framework": framework, "round": rnd, "city": city, "office": office}
         assessment = sync(
             report, Assessment, lookup,
             {

@@ -72,12 +72,17 @@ class AssessmentSerializer(serializers.ModelSerializer):
     office_slug = serializers.SlugRelatedField(source="office", slug_field="slug",
                                                read_only=True)
     subject = serializers.CharField(read_only=True)
+    round = serializers.SlugRelatedField(
+        slug_field="code", read_only=True,
+        help_text="The round's code (lowercase letters, digits, hyphens), e.g. 2026-27.")
+    round_name = serializers.CharField(source="round.name", read_only=True,
+                                       help_text="The round's name as its network wrote it.")
     profile = ProfileSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Assessment
         fields = ["id", "framework", "framework_version", "scope", "city", "city_slug",
-                  "office", "office_slug", "subject", "round", "status", "is_public",
+                  "office", "office_slug", "subject", "round", "round_name", "status", "is_public",
                   "is_synthetic", "summary", "source", "level_note", "submitted_at",
                   "published_at", "published_precision", "updated_at", "profile"]
 

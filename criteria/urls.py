@@ -1,6 +1,14 @@
 from django.urls import path
 
-from . import assessment_views, library_views, plan_views, review_views, views, workbook_views
+from . import (
+    assessment_views,
+    library_views,
+    plan_views,
+    review_views,
+    round_views,
+    views,
+    workbook_views,
+)
 
 app_name = "criteria"
 
@@ -39,6 +47,10 @@ urlpatterns = [
     path("assessments/<int:pk>/plan/actions/new/", plan_views.action_add, name="action-add"),
     path("actions/<int:pk>/", plan_views.action_edit, name="action-edit"),
     path("actions/<int:pk>/delete/", plan_views.action_delete, name="action-delete"),
+    path("rounds/", round_views.round_list, name="round-list"),
+    path("rounds/new/", round_views.round_create, name="round-create"),
+    path("rounds/<int:pk>/", round_views.round_edit, name="round-edit"),
+    path("rounds/<int:pk>/close/", round_views.round_close, name="round-close"),
     path("review/", review_views.review_queue, name="review-queue"),
     path("assessments/<int:pk>/review/", review_views.review, name="assessment-review"),
     path("assessments/<int:pk>/review/comments/", review_views.comment_add, name="comment-add"),

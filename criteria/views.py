@@ -53,7 +53,7 @@ def criterion_detail(request, slug):
             level__gte=3,
             assessment__in=Assessment.objects.visible_to(request.user).published(),
         )
-        .select_related("assessment__office", "assessment__city")
+        .select_related("assessment__office", "assessment__city", "assessment__round")
         .order_by("-level", "assessment__city__name")
     )
     siblings = framework.criteria.all()
@@ -72,7 +72,8 @@ def criterion_detail(request, slug):
 def assessment_detail(request, pk):
     assessment, access = get_assessment_for_user(
         request, pk,
-        queryset=Assessment.objects.select_related("office", "city", "framework", "profile")
+        queryset=Assessment.objects.select_related("office", "city", "round", "framework",
+                                                   "profile")
         .prefetch_related(
             Prefetch(
                 "responses",

@@ -179,9 +179,19 @@ OFFICE_FACTS = [
 
 
 @transaction.atomic
-def start_assessment(*, office, framework, round, by, copy_from=None, submission_key=None):
-    """A new draft for `office`: blank, or copied forward from a published assessment."""
+def start_assessment(*, office, round, by, copy_from=None, submission_key=None, framework=None):
+    """A new draft for `office` in `round`: blank, or copied forward from a published
+    assessment. The round must be open and `office` invited to it; the framework is the
+    round's (`framework`, if given, must be the same)."""
     claim = claim_submission(submission_key, by)
+    if framework is not None and framework.pk != round.framework_id:
+        raise WorkflowError([_("The round uses another framework.")])
+    framework = round.framework
+    if not round.is_open():
+        raise WorkflowError([_("The round %(round)s is not open.") % {"round": round.name}])
+    if not round.invited_offices.filter(pk=office.pk).exists():
+        raise WorkflowError([_("%(office)s is not invited to the round %(round)s.")
+                             % {"office": office.name, "round": round.name}])
     if copy_from is not None:
         copy_from = Assessment.objects.select_related("profile").get(pk=copy_from.pk)
     if copy_from is not None and (

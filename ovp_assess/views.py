@@ -23,7 +23,8 @@ def home(request):
     framework = Framework.objects.default()
     criteria = framework.criteria.all() if framework else []
     published = Assessment.objects.visible_to(request.user).published()
-    featured = published.select_related("office", "city").order_by("-published_at", "city__name")
+    featured = published.select_related("office", "city", "round").order_by(
+        "-published_at", "city__name")
 
     return render(
         request,

@@ -11,6 +11,7 @@ A "subject" is what an assessment assesses: an office, or a city's prevention ec
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from cities.models import City, InstitutionalLocation, Network, Office, Region
-from criteria.models import LEVEL_NAMES, Assessment, Criterion, CriterionResponse
+from criteria.models import (
+    LEVEL_NAMES,
+    ROUND_CODE_RE,
+    Assessment,
+    Criterion,
+    CriterionResponse,
+)
 
 from . import charts
 
@@ -30,6 +37,7 @@ MAX_RADAR = 6
 #: The heatmap on the page shows at most this many rows; the exports carry every row.
 MAX_HEATMAP_ROWS = 100
 MAX_ROUND_LENGTH = 40
+ROUND_CODE = re.compile(ROUND_CODE_RE)
 
 # Approximate 2024 average rates to US dollars. They only place a budget in a band; no figure
 # is ever shown converted. A currency not listed falls in "not reported".
@@ -85,7 +93,7 @@ def _budget_usd(prefix="profile__"):
 
 
 class RoundsField(forms.Field):
-    """Any number of round names (free text, as rounds are named by the secretariat)."""
+    """Any number of round codes (lowercase letters, digits, hyphens: `?round=2026-27`)."""
 
     widget = forms.SelectMultiple
 
@@ -96,9 +104,10 @@ class RoundsField(forms.Field):
         cleaned = []
         for item in values:
             item = str(item).strip()
-            if not item or len(item) > MAX_ROUND_LENGTH or "\x00" in item:
+            if not item or len(item) > MAX_ROUND_LENGTH or not ROUND_CODE.match(item):
                 raise forms.ValidationError(
-                    _("A round is a name of at most %(n)s characters."),
+                    _("A round is a code of at most %(n)s lowercase letters, digits and "
+                      "hyphens, e.g. 2026-27."),
                     params={"n": MAX_ROUND_LENGTH}, code="invalid",
                 )
             cleaned.append(item)
@@ -262,7 +271,7 @@ def filtered_assessments(user, cleaned):
                 wanted |= band
         qs = qs.filter(wanted)
     if cleaned.get("round"):
-        qs = qs.filter(round__in=cleaned["round"])
+        qs = qs.filter(round__code__in=cleaned["round"])
     if cleaned.get("office") or cleaned.get("city"):
         picked = Q(pk__in=[])
         if cleaned.get("office"):
@@ -320,7 +329,8 @@ class Comparison:
 
 
 ASSESSMENT_VALUES = [
-    "pk", "round", "status", "scope", "subject_label", "is_synthetic", "framework_id",
+    "pk", "round__code", "round__opens_on", "status", "scope", "subject_label", "is_synthetic",
+    "framework_id",
     "office_id", "office__name", "city_id", "city__name", "city__country",
 ]
 
@@ -368,7 +378,13 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
     def levels_of(pk):
         return level_rows[pk]
 
-    frame = pd.DataFrame(a_rows, columns=ASSESSMENT_VALUES)
+    frame = pd.DataFrame(a_rows, columns=ASSESSMENT_VALUES).rename(
+        columns={"round__code": "round"})
+    # Rounds are ordered by when they open, never by their text.
+    opens = {}
+    for r in a_rows:
+        opens[r["round__code"]] = min(opens.get(r["round__code"], r["round__opens_on"]),
+                                      r["round__opens_on"])
     subjects = []
     for r in a_rows:
         key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
@@ -376,14 +392,14 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
         scored = [v for v in levels if v is not None]
         subjects.append(SubjectRow(
             assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
-            country=str(r["city__country"]), round=r["round"], status=r["status"],
+            country=str(r["city__country"]), round=r["round__code"], status=r["status"],
             status_label=status_labels.get(r["status"], r["status"]),
             is_synthetic=r["is_synthetic"], levels=levels,
             mean=round(sum(scored) / len(scored), 2) if scored else None,
         ))
     # The heatmap, radar and distribution show each subject once, at its latest round.
     latest = {}
-    for s in sorted(subjects, key=lambda s: s.round):
+    for s in sorted(subjects, key=lambda s: (opens[s.round], s.round)):
         latest[s.key] = s
     rows = sorted(latest.values(), key=lambda s: (s.city, s.subject))
     shown = rows[:max_rows]
@@ -411,7 +427,7 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
         grouped = merged.groupby(["round", "number"])["level"]
         medians, means = grouped.median(), grouped.mean()
         counts = frame.groupby("round")["pk"].count()
-        for round_name in sorted(frame["round"].unique()):
+        for round_name in sorted(frame["round"].unique(), key=lambda c: (opens[c], c)):
             trend.append(TrendRow(
                 round=round_name, count=int(counts.get(round_name, 0)),
                 medians=[_num(medians.get((round_name, n))) for n in numbers],
@@ -421,7 +437,8 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
     result = Comparison(
         criteria=criteria, rows=rows, shown_rows=shown, radar_rows=radar_rows,
         assessment_count=len(ids), subject_count=len(rows),
-        rounds=sorted({s.round for s in subjects}), distribution=distribution, trend=trend,
+        rounds=sorted({s.round for s in subjects}, key=lambda c: (opens[c], c)),
+        distribution=distribution, trend=trend,
         includes_unpublished=any(s.status != Assessment.Status.PUBLISHED for s in subjects),
         includes_synthetic=any(s.is_synthetic for s in subjects), notes=notes,
     )

@@ -16,7 +16,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django_tasks import task
 
 from cities.access import is_secretariat
@@ -126,7 +125,7 @@ def run_export(job_id: int) -> str:
 def _build_zip(job) -> str:
     visible = Assessment.objects.visible_to(job.requested_by)
     assessments = list(
-        brief_queryset(visible.filter(round=job.round)).order_by("city__name", "pk")
+        brief_queryset(visible.filter(round__code=job.round)).order_by("city__name", "pk")
     )
     if not assessments:
         raise ValueError(f"No assessment of round {job.round} is visible to the requester.")
@@ -152,7 +151,7 @@ def _build_zip(job) -> str:
             archive.writestr(filename, pdf)
             ExportJob.objects.filter(pk=job.pk).update(completed=len(assessments) + 1)
         handle.seek(0)
-        name = f"exports/briefs-{slugify(job.round) or 'round'}-{job.pk}.zip"
+        name = f"exports/briefs-{job.round}-{job.pk}.zip"
         # One file per job: a rerun replaces it rather than adding a suffixed copy.
         if default_storage.exists(name):
             default_storage.delete(name)

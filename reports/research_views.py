@@ -33,7 +33,8 @@ def compare(request):
     )
     context = {
         "form": form, "title": _("Compare offices"),
-        "rounds": list(visible.order_by("-round").values_list("round", flat=True).distinct()),
+        "rounds": list(visible.order_by("-round__opens_on", "round__code")
+                        .values_list("round__code", "round__name").distinct()),
         "query": request.GET.urlencode(),
         # The radar picker resubmits the current filters beside the chosen assessments.
         "carry": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "radar"],

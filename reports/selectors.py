@@ -68,7 +68,8 @@ def safe_link(url: str) -> str:
 def brief_queryset(queryset=None):
     """Everything a brief reads about its assessment, fetched up front."""
     queryset = queryset if queryset is not None else Assessment.objects.all()
-    return queryset.select_related("office", "city", "framework", "profile").prefetch_related(
+    return queryset.select_related(
+        "office", "city", "round", "framework", "profile").prefetch_related(
         Prefetch(
             "responses",
             queryset=CriterionResponse.objects.select_related("criterion")
@@ -617,13 +618,13 @@ def _weakest(assessment, rows, peers_from, wanted=None) -> list[WeakCriterion]:
             level__gte=3,
             assessment__in=peers_from.exclude(city_id=assessment.city_id),
         )
-        .select_related("criterion", "assessment__office", "assessment__city")
+        .select_related("criterion", "assessment__office", "assessment__city", "assessment__round")
         .order_by("criterion__number", "-level", "assessment__city__name")
     ):
         peers[r.criterion.number].append(
             PeerScore(
                 subject=str(r.assessment.subject), city=r.assessment.city.name,
-                round=r.assessment.round, level=r.level, level_name=str(r.level_name),
+                round=r.assessment.round.code, level=r.level, level_name=str(r.level_name),
                 strengths=_text(r, "current_strengths"),
             )
         )
@@ -933,7 +934,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         scope=str(assessment.get_scope_display()),
         office_name=office_display_name(office),
         institutional_model=model_label,
-        round=assessment.round,
+        round=assessment.round.code,
         status=assessment.status,
         status_label=str(assessment.get_status_display()),
         is_draft=assessment.status != Assessment.Status.PUBLISHED,
@@ -968,7 +969,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         evidence_groups=groups,
         filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
         .strip("-")
-        + f"-{slugify(assessment.round)}",
+        + f"-{assessment.round.code}",
         since=build_since_last_round(assessment, rows, today=timezone.localdate(now)),
         plan=build_action_plan(assessment, rows, today=timezone.localdate(now)),
     )
@@ -1035,8 +1036,8 @@ class NetworkBrief:
 def build_network_brief(assessments, *, round) -> NetworkBrief:
     """The network brief of `round` over `assessments` (already scoped to the reader)."""
     assessments = list(
-        assessments.filter(round=round)
-        .select_related("office", "city", "framework")
+        assessments.filter(round__code=round)
+        .select_related("office", "city", "round", "framework")
         .prefetch_related(
             Prefetch("responses", queryset=CriterionResponse.objects.select_related("criterion"))
         )
@@ -1098,6 +1099,6 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
 def rounds_visible_to(user):
     """The rounds with at least one assessment the user may see, newest first."""
     counts = Counter(
-        Assessment.objects.visible_to(user).values_list("round", flat=True)
+        Assessment.objects.visible_to(user).values_list("round__code", flat=True)
     )
     return sorted(counts.items(), key=lambda kv: kv[0], reverse=True)

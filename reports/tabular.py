@@ -71,7 +71,8 @@ class Column:
 #: One row per office (or city ecosystem) × round × criterion. docs/research.md lists these.
 TIDY_COLUMNS = [
     Column("assessment_id", "Assessment id (also in the API: /api/assessments/<id>/)"),
-    Column("round", "Assessment round, e.g. 2023"),
+    Column("round", "Round code (safe in URLs and file names), e.g. 2023"),
+    Column("round_name", "Round name as the network secretariat wrote it"),
     Column("status", "draft, submitted, changes_requested or published"),
     Column("scope", "office, or city_ecosystem when a city's ecosystem is assessed"),
     Column("is_synthetic", "true for generated test data (only exported when asked)"),
@@ -108,7 +109,8 @@ TIDY_COLUMNS = [
 ]
 
 _TIDY_QUERY = [
-    "assessment_id", "assessment__round", "assessment__status", "assessment__scope",
+    "assessment_id", "assessment__round__code", "assessment__round__name",
+    "assessment__status", "assessment__scope",
     "assessment__is_synthetic", "assessment__framework__version", "assessment__subject_label",
     "assessment__office__slug", "assessment__office__name", "assessment__city_id",
     "assessment__city__slug", "assessment__city__name", "assessment__city__country",
@@ -138,7 +140,8 @@ def tidy_queryset(assessments):
     """The raw tidy rows of `assessments` as a values_list queryset (not yet run)."""
     return (
         CriterionResponse.objects.filter(assessment__in=assessments.values("pk"))
-        .order_by("assessment__city__name", "assessment__office__name", "assessment__round",
+        .order_by("assessment__city__name", "assessment__office__name",
+                  "assessment__round__opens_on",
                   "assessment_id", "criterion__number")
         .values_list(*_TIDY_QUERY)
     )
@@ -152,7 +155,8 @@ def tidy_rows(assessments):
 
 def tidy_convert(rows, networks):
     """Raw rows of `tidy_queryset` → tuples in TIDY_COLUMNS order."""
-    for (aid, round_, status, scope, synthetic, version, label, office_slug, office_name,
+    for (aid, round_, round_name, status, scope, synthetic, version, label, office_slug,
+         office_name,
          city_id, city_slug, city_name, country, region, location, office_location, police,
          amount, currency, budget_year, fte, staffing, expertise, primary, secondary,
          tertiary, number, c_slug, c_name, level, na, confidence, strengths,
@@ -160,7 +164,7 @@ def tidy_convert(rows, networks):
         if location in (None, "unknown") and office_location:
             location = office_location
         yield (
-            aid, round_, status, scope, synthetic, version,
+            aid, round_, round_name, status, scope, synthetic, version,
             label or office_name or city_name, office_slug or "", office_name or "",
             city_slug, city_name, str(country), region, str(country) == "US",
             networks.get(city_id, ""), location or "unknown", police or "unknown",
@@ -172,7 +176,7 @@ def tidy_convert(rows, networks):
 
 # --- the wide format --------------------------------------------------------------------------
 
-_WIDE_FACTS = 27  # the tidy columns up to (not including) criterion_number
+_WIDE_FACTS = 28  # the tidy columns up to (not including) criterion_number
 
 
 def wide_columns(assessments) -> list[Column]:

@@ -93,8 +93,8 @@ def public_briefs(request):
     # The public rule itself, whoever is signed in: this page is what everyone sees.
     briefs = (
         Assessment.objects.visible_to(AnonymousUser())
-        .select_related("office", "city", "framework")
-        .order_by("-round", "city__name")
+        .select_related("office", "city", "round", "framework")
+        .order_by("-round__opens_on", "-round__closes_on", "city__name")
     )
     return render(request, "reports/public_briefs.html", {
         "assessments": briefs, "title": _("Public briefs"),
@@ -113,7 +113,7 @@ def _network(request, round):
     visible = Assessment.objects.visible_to(request.user)
     if request.user.is_authenticated:
         request.ovp_private = True  # holds what this user may see, drafts included
-    if not visible.filter(round=round).exists():
+    if not visible.filter(round__code=round).exists():
         raise Http404("No assessment of that round is visible to you.")
     return build_network_brief(visible, round=round)
 

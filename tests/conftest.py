@@ -73,8 +73,10 @@ def other_network(db):
     city = City.objects.get(slug="chicago")
     NetworkMembership.objects.create(network=network, city=city)
     office = Office.objects.create(slug="chicago-test-office", city=city, name="Test office")
-    draft = workflow.start_assessment(office=office, framework=Framework.objects.default(),
-                                      round="2026", by=None)
+    from tests.rounds import make_round
+    draft = workflow.start_assessment(
+        office=office, framework=Framework.objects.default(),
+        round=make_round(network, "2026", offices=[office]), by=None)
     secretariat = User.objects.create_user("other-secretariat", "other@example.org",
                                            is_staff=True)
     secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
@@ -121,7 +123,7 @@ def palmira_draft(db):
     from criteria.models import Assessment
 
     return Assessment.objects.select_related("office", "city", "framework").get(
-        office__slug="palmira-security-coexistence", round="2026"
+        office__slug="palmira-security-coexistence", round__code="2026"
     )
 
 

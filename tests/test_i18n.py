@@ -136,7 +136,7 @@ def test_what_users_write_stays_as_written_and_is_tagged(client, editor_a, palmi
 def test_a_spanish_brief_names_its_tradeoffs_and_labels_in_spanish(client):
     from criteria.models import Assessment
 
-    edmonton = Assessment.objects.get(city__slug="edmonton", round="2023")
+    edmonton = Assessment.objects.get(city__slug="edmonton", round__code="2023")
     page = client.get(reverse("reports:brief", args=[edmonton.pk]),
                       headers={"accept-language": "es"}).content.decode()
     with translation.override("es"):

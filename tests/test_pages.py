@@ -92,7 +92,7 @@ def test_criterion_page_names_offices_that_do_well(client):
 
 
 def test_assessment_page_query_count(client, django_assert_num_queries):
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     # assessment+office+city+framework+profile; responses+criteria; evidence; funding sources
     with django_assert_num_queries(4):
         response = client.get(cali.get_absolute_url())
@@ -112,7 +112,7 @@ def test_assessment_page_query_count(client, django_assert_num_queries):
 )
 def test_palmira_draft_is_seen_only_by_its_office_and_the_secretariat(as_persona, persona,
                                                                       status):
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     assert as_persona(persona).get(draft.get_absolute_url()).status_code == status
 
 

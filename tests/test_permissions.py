@@ -54,6 +54,7 @@ from criteria.models import (
     WorkbookUpload,
 )
 from reports.models import ExportJob
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,12 @@ class Row:
     get: dict | None = None
     writes: list = field(default_factory=list)
     query: str = ""
+
+
+def _round_post(rnd):
+    return {"name": rnd.name, "code": rnd.code, "framework": rnd.framework_id,
+            "opens_on": rnd.opens_on.isoformat(), "closes_on": rnd.closes_on.isoformat(),
+            "invited_offices": list(rnd.invited_offices.values_list("pk", flat=True))}
 
 
 def _answer(o):
@@ -227,7 +234,7 @@ ROWS = {
     "criteria:assessment-start": Row(
         kwargs=lambda o: PALMIRA, get=ex(302, 403, 200, 403, 403, 403, 403, 403),
         writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403),
-                      data=lambda o: {"round": "2031"})]),
+                      data=lambda o: {"round": str(o["round2031"].pk)})]),
     "criteria:assessment-detail": Row(kwargs=draft(), get=SEE_DRAFT),
     "criteria:profile-edit": Row(kwargs=draft(), get=EDIT_DRAFT,
                                  writes=[Write("post", WRITE_DRAFT, data=lambda o: PROFILE_POST)]),
@@ -281,6 +288,17 @@ ROWS = {
                                       "version": o["action"].version})]),
     # --- review
     "criteria:review-queue": Row(get=SECRETARIAT_PAGE),
+    # --- rounds: the network's secretariat only; another network's round is a 404
+    "criteria:round-list": Row(get=SECRETARIAT_PAGE),
+    "criteria:round-create": Row(get=SECRETARIAT_PAGE, writes=[Write(
+        "post", ex(302, 403, 403, 403, 403, 422, 422, 422), data=lambda o: {"code": "Bad/Code"})]),
+    "criteria:round-edit": Row(
+        kwargs=lambda o: {"pk": o["round2031"].pk}, get=ex(302, 404, 404, 404, 404, 200, 404, 200),
+        writes=[Write("post", ex(302, 404, 404, 404, 404, 302, 404, 302),
+                      data=lambda o: _round_post(o["round2031"]))]),
+    "criteria:round-close": Row(
+        kwargs=lambda o: {"pk": o["round_to_close"].pk}, get=POST_ONLY,
+        writes=[Write("post", ex(302, 404, 404, 404, 404, 302, 404, 302))]),
     "criteria:assessment-review": Row(kwargs=draft(), get=REVIEW),
     "criteria:comment-add": Row(kwargs=draft(), get=NOT_FOUND_POST_ONLY, writes=[
         Write("post", REVIEW_WRITE, data=lambda o: {"body": "Looks good"})]),
@@ -526,6 +544,8 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "funding": funding, "comment": comment, "other": other_network,
         "workbook_upload": workbook_upload,
         "action": Action.objects.filter(assessment=palmira_draft).first(),
+        "round2031": round_for_office(palmira_draft.office, "2031"),
+        "round_to_close": round_for_office(palmira_draft.office, "2032"),
     }
 
 

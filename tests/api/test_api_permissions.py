@@ -19,7 +19,7 @@ SEE_DRAFT = expect(404, 200, 200, 404, 200, 404)
 
 @pytest.fixture
 def objs(palmira_draft):
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     return {
         "draft": palmira_draft,
         "draft_response": palmira_draft.responses.order_by("criterion__number").first(),

@@ -7,7 +7,7 @@ from criteria.models import Assessment
 
 @pytest.mark.django_db
 def test_published_assessment_exposes_the_tradeoff_facts(api_as):
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     profile = api_as("anonymous").get(f"/api/assessments/{cali.pk}/").json()["profile"]
     assert profile["overlapping_mandates"] is True
     assert profile["formal_strategy"] is False

@@ -27,7 +27,7 @@ def slow_link(page, latency=400):
 def draft():
     from criteria.models import Assessment
 
-    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
 
 
 def colleague():
@@ -308,15 +308,18 @@ def test_an_autosave_refused_because_the_assessment_was_submitted_says_so(
 
 def test_double_clicks_create_one_assessment_and_one_evidence(browser, seeded_live_server,
                                                               sign_in):
+    from cities.models import Office
     from criteria.models import Assessment, Evidence
+    from tests.rounds import round_for_office
 
+    rnd = round_for_office(Office.objects.get(slug="palmira-security-coexistence"), "2031")
     base = seeded_live_server.url
     page = editor_page(browser, base, sign_in)
     page.goto(f"{base}/offices/palmira-security-coexistence/assessments/new/")
-    page.get_by_label("Round").fill("2031")
+    page.get_by_label("Round").select_option(value=str(rnd.pk))
     page.get_by_role("button", name="Start").dblclick()
     expect(page.get_by_text("Assessment for round 2031 started.")).to_be_visible()
-    assert Assessment.objects.filter(round="2031").count() == 1
+    assert Assessment.objects.filter(round__code="2031").count() == 1
 
     pk = draft().pk
     page.goto(f"{base}/assessments/{pk}/criteria/8/")

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _draft():
     from criteria.models import Assessment
 
-    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
 
 
 def _page(browser, base, sign_in, username, width=1280):

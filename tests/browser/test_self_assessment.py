@@ -16,7 +16,7 @@ LEVEL_NAMES = ["Not in place", "Emerging", "Developing", "Established", "Exempla
 def draft_url(base):
     from criteria.models import Assessment
 
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     return f"{base}/assessments/{draft.pk}/", draft.pk
 
 

@@ -19,7 +19,7 @@ def test_switch_to_spanish_edit_and_export_the_brief(page, seeded_live_server, s
     from criteria.models import Assessment
 
     base = seeded_live_server.url
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     sign_in(page, base, "demo-editor")
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change language").click()

@@ -25,7 +25,7 @@ def test_city_page_in_spanish_shows_our_context_and_citations(client):
 
 
 def test_part4_assessment_page_in_spanish_and_an_edited_cell_as_typed(client):
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     response = CriterionResponse.objects.get(assessment=cali, criterion__number=2)
     response.current_strengths = "Typed by an editor, kept in English."
     response.language = "en"

@@ -49,14 +49,14 @@ def test_assessment_admin_shows_responses_and_evidence_inline(client, secretaria
     assert escape(evidence.title) in content
     # Published, so shown read-only; a draft's nine responses come with their fields.
     assert 'name="responses-0-current_strengths"' not in content
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     content = client.get(reverse("admin:criteria_assessment_change", args=[draft.pk]))
     assert content.content.decode().count('name="responses-') > 9 * 5
 
 
 def test_admin_refuses_a_level_of_five_naming_the_field(client, secretariat):
     client.force_login(secretariat)
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     response_obj = draft.responses.get(criterion__number=1)
     url = reverse("admin:criteria_criterionresponse_change", args=[response_obj.pk])
     page = client.get(url)
@@ -74,7 +74,7 @@ def test_admin_refuses_a_level_of_five_naming_the_field(client, secretariat):
 
 def test_admin_refuses_funding_shares_over_100(client, secretariat):
     client.force_login(secretariat)
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     url = reverse("admin:criteria_fundingsource_add")
     first = client.post(url, {"profile": draft.profile.pk, "name": "City", "kind": "municipal",
                               "share_percent": "90"})

@@ -23,7 +23,7 @@ def test_concurrent_saves_of_one_response_one_wins_the_others_conflict(editors):
     with override_settings(DEBUG=True):
         call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     editor = User.objects.get(username="demo-editor")
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     response = draft.responses.get(criterion__number=1)
     base = response.version
     history_before = response.history.count()

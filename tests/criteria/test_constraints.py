@@ -16,13 +16,14 @@ from criteria.models import (
     FundingSource,
     OfficeProfile,
 )
+from tests.rounds import make_round
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def draft():
-    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
 
 
 @pytest.fixture
@@ -137,9 +138,10 @@ def test_founding_year_in_the_future_names_the_field():
 def test_office_assessment_must_name_its_office():
     framework = Framework.objects.default()
     city = City.objects.get(slug="oakland")
+    rnd = make_round(city.networks.first(), "2030")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Assessment.objects.create(framework=framework, city=city, scope="office", round="2030")
-    assessment = Assessment(framework=framework, city=city, scope="office", round="2030")
+        Assessment.objects.create(framework=framework, city=city, scope="office", round=rnd)
+    assessment = Assessment(framework=framework, city=city, scope="office", round=rnd)
     with pytest.raises(ValidationError) as exc:
         assessment.full_clean()
     assert "office" in exc.value.message_dict

@@ -19,6 +19,7 @@ from criteria.models import (
     FundingSource,
     OfficeProfile,
 )
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -210,13 +211,15 @@ def test_an_overlong_evidence_note_is_refused(client, editor_a, palmira_draft):
 def test_starting_twice_with_one_form_makes_one_assessment(client, editor_a):
     client.force_login(editor_a)
     url = reverse("criteria:assessment-start", args=["palmira-security-coexistence"])
-    data = {"round": "2031", "submission_key": str(uuid.uuid4())}
+    from cities.models import Office
+    rnd = round_for_office(Office.objects.get(slug="palmira-security-coexistence"), "2031")
+    data = {"round": str(rnd.pk), "submission_key": str(uuid.uuid4())}
     first = client.post(url, data)
     second = client.post(url, data)
     assert first.status_code == second.status_code == 302
     assert first.url == second.url
     assert Assessment.objects.filter(office__slug="palmira-security-coexistence",
-                                     round="2031").count() == 1
+                                     round=rnd).count() == 1
 
 
 def test_adding_evidence_twice_with_one_form_adds_it_once(client, editor_a, palmira_draft):

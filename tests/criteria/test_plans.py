@@ -14,6 +14,7 @@ from criteria import plans, workflow
 from criteria.models import Action, Assessment, CriterionResponse, CriterionTarget
 from criteria.plan_forms import ActionForm
 from tests.conftest import fill_response
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -329,7 +330,8 @@ def test_copy_forward_carries_targets_and_open_actions(palmira_draft, editor_a, 
                                    target_date=date(2028, 6, 30))
     published = _publish(palmira_draft, editor_a, secretariat)
     nxt = workflow.start_assessment(office=published.office, framework=published.framework,
-                                    round="2027", by=editor_a, copy_from=published)
+                                    round=round_for_office(published.office, "2027"),
+                                    by=editor_a, copy_from=published)
     carried = list(Action.objects.filter(assessment=nxt))
     titles = {a.title for a in carried}
     assert "Train staff" in titles and "Finished" not in titles and "Abandoned" not in titles
@@ -345,7 +347,8 @@ def test_previous_published_is_the_earlier_round_of_the_same_office(
     assert plans.previous_published(palmira_draft) is None
     published = _publish(palmira_draft, editor_a, secretariat)
     nxt = workflow.start_assessment(office=published.office, framework=published.framework,
-                                    round="2027", by=editor_a, copy_from=published)
+                                    round=round_for_office(published.office, "2027"),
+                                    by=editor_a, copy_from=published)
     assert plans.previous_published(nxt) == published
     assert plans.previous_published(published) is None
 

@@ -94,7 +94,7 @@ def test_four_part4_charts_are_published_with_36_filled_cells():
     ],
 )
 def test_chart_cells_keep_the_reports_facts(city, number, words):
-    response = Assessment.objects.get(city__slug=city, round="2023").responses.get(
+    response = Assessment.objects.get(city__slug=city, round__code="2023").responses.get(
         criterion__number=number
     )
     text = response.current_strengths + " " + response.opportunities
@@ -161,7 +161,7 @@ def test_personas_have_their_roles():
 
 
 def test_palmira_has_a_draft_with_nine_empty_responses():
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     assert draft.status == Assessment.Status.DRAFT
     assert draft.responses.count() == 9
     assert not draft.responses.exclude(level=None).exists()
@@ -175,7 +175,7 @@ def test_a_second_run_changes_nothing():
 
 
 def test_a_second_run_keeps_what_users_typed_in_the_draft(editor_a):
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     draft.responses.filter(criterion__number=1).update(current_strengths="Our own words")
     run_seed()
     assert draft.responses.get(criterion__number=1).current_strengths == "Our own words"
@@ -249,9 +249,9 @@ def test_local_names_are_in_the_local_language_or_empty():
 
 def test_an_assessment_profile_and_its_office_record_agree():
     """One truth per fact: the Part 4 profile says what the office record says."""
-    pairs = [(Assessment.objects.get(city__slug="edmonton", round="2023"),
+    pairs = [(Assessment.objects.get(city__slug="edmonton", round__code="2023"),
               Office.objects.get(slug="reach-edmonton")),
-             (Assessment.objects.get(city__slug="bristol", round="2023"),
+             (Assessment.objects.get(city__slug="bristol", round__code="2023"),
               Office.objects.get(slug="bristol-coalition"))]
     for assessment, office in pairs:
         profile = assessment.profile
@@ -268,7 +268,8 @@ def test_an_assessment_profile_and_its_office_record_agree():
     ],
 )
 def test_part4_levels_follow_the_rubric_and_say_why(city, levels):
-    responses = Assessment.objects.get(city__slug=city, round="2023").responses.select_related(
+    responses = Assessment.objects.get(
+        city__slug=city, round__code="2023").responses.select_related(
         "criterion"
     )
     assert {r.criterion.number: r.level for r in responses} == levels
@@ -277,7 +278,7 @@ def test_part4_levels_follow_the_rubric_and_say_why(city, levels):
 
 
 def test_cali_records_secondary_prevention_with_its_source():
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     assert cali.profile.prevention_secondary is True
     sources = cali.responses.get(criterion__number=5).evidence.values_list("source", flat=True)
     assert any("Symposium 2023" in s for s in sources)

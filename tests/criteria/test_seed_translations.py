@@ -159,7 +159,7 @@ def test_no_per_language_columns_on_fields_users_write():
 @pytest.mark.django_db
 def test_seeded_rows_carry_their_translations_and_show_them_to_readers():
     response = CriterionResponse.objects.get(
-        assessment__city__slug="cali", assessment__round="2023", criterion__number=7
+        assessment__city__slug="cali", assessment__round__code="2023", criterion__number=7
     )
     assert response.translated("opportunities", "es") == (
         "Encontrar formas de contratar personal distintas de los contratos de corto plazo.",
@@ -178,7 +178,7 @@ def test_seeded_rows_carry_their_translations_and_show_them_to_readers():
 @pytest.mark.django_db
 def test_once_someone_edits_a_seeded_text_readers_see_the_edit_not_the_old_translation():
     response = CriterionResponse.objects.get(
-        assessment__city__slug="cali", assessment__round="2023", criterion__number=7
+        assessment__city__slug="cali", assessment__round__code="2023", criterion__number=7
     )
     response.opportunities = "Texto que escribió una editora."
     response.language = "es"

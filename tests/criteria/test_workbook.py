@@ -19,6 +19,7 @@ from cities.models import AuditEvent
 from criteria import workbook, workflow
 from criteria.models import ANSWER_MAX_CHARS, Assessment, CriterionResponse, WorkbookUpload
 from tests.conftest import fill_response
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -293,7 +294,8 @@ def test_another_assessments_workbook_is_refused(editor, palmira_draft, editor_a
     if published is None:
         published = workflow.start_assessment(office=palmira_draft.office,
                                               framework=Framework.objects.default(),
-                                              round="2031", by=editor_a)
+                                              round=round_for_office(palmira_draft.office, "2031"),
+                                              by=editor_a)
     book = download(editor, published)
     result = upload(editor, palmira_draft, to_bytes(book))
     assert result.status_code == 422

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from criteria import workflow
 from criteria.models import Assessment, CriterionResponse, Evidence
 from tests.conftest import fill_response
+from tests.rounds import round_for_office
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,8 @@ def test_copy_forward_marks_answers_carried_over(complete_draft, editor_a, secre
     workflow.publish_assessment(assessment=complete_draft, by=secretariat)
 
     nxt = workflow.start_assessment(office=complete_draft.office,
-                                    framework=complete_draft.framework, round="2027",
+                                    framework=complete_draft.framework,
+                                    round=round_for_office(complete_draft.office, "2027"),
                                     by=editor_a, copy_from=complete_draft)
     responses = list(nxt.responses.all())
     assert len(responses) == 9 and all(r.carried_over for r in responses)
@@ -135,7 +137,7 @@ def test_a_blank_start_takes_the_offices_known_facts(editor_b):
 
     oakland = Office.objects.get(slug="oakland-dvp")
     assessment = workflow.start_assessment(office=oakland, framework=Framework.objects.default(),
-                                           round="2026", by=editor_b)
+                                           round=round_for_office(oakland, "2026"), by=editor_b)
     assert assessment.responses.count() == 9
     assert assessment.profile.police_control == oakland.city.police_control
     assert not assessment.responses.filter(carried_over=True).exists()

@@ -94,7 +94,7 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
     client.force_login(editor)
     from criteria.models import Assessment
 
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     added = client.post(
         reverse("criteria:evidence-add", args=[draft.pk, 1]),
         {"kind": "document", "title": "Budget law", "source": "City council",
@@ -153,7 +153,7 @@ def test_a_file_deleted_while_the_backup_runs_starts_a_new_snapshot(
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     editor = User.objects.get(username="demo-editor")
     client.force_login(editor)
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     _evidence_files(client, draft, 3)
     doomed = Evidence.objects.get(title="Minutes 1")
     doomed_name = doomed.file.name
@@ -202,7 +202,7 @@ def test_backup_under_concurrent_deletes_restores_every_file(client, tmp_path, r
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     editor = User.objects.get(username="demo-editor")
     client.force_login(editor)
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     _evidence_files(client, draft, 30)
     stop = threading.Event()
 

@@ -16,7 +16,7 @@ def part4(db):
     """The four published Part 4 assessments, by city slug."""
     return {
         a.city.slug: a
-        for a in Assessment.objects.filter(round="2023", city__slug__in=PART4).select_related(
+        for a in Assessment.objects.filter(round__code="2023", city__slug__in=PART4).select_related(
             "city"
         )
     }
@@ -24,7 +24,7 @@ def part4(db):
 
 @pytest.fixture
 def palmira_draft(db):
-    return Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    return Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
 
 
 def pdf_text(content: bytes, tmp_path, *, raw=False) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from criteria import plans, workflow
 from criteria.models import Action, CriterionTarget
 from tests.conftest import fill_response
+from tests.rounds import round_for_office
 
 from .conftest import pdf_text
 
@@ -59,7 +60,8 @@ def test_two_rounds_of_one_office_show_what_changed(client, palmira_draft, edito
     act("Still behind", 2, Action.Status.PLANNED, due=past)
     published = _publish(palmira_draft, editor_a, secretariat, level=1)
     later = workflow.start_assessment(office=published.office, framework=published.framework,
-                                      round="2027", by=editor_a, copy_from=published)
+                                      round=round_for_office(published.office, "2027"),
+                                      by=editor_a, copy_from=published)
     carried = Action.objects.get(assessment=later, carried_from=finished_later)
     plans.save_action(action=carried, content={"status": Action.Status.DONE},
                       base_version=carried.version, by=editor_a)

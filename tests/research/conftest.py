@@ -6,6 +6,7 @@ from django.core.cache import cache
 
 from cities.models import City, Network, NetworkMembership, Office
 from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
+from tests.rounds import make_round
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +26,10 @@ def tiny(db):
     assessments = []
     for round_, levels in (("2024", (1, 2)), ("2025", (2, 4))):
         a = Assessment.objects.create(
-            framework=framework, office=office, city=city, round=round_,
+            framework=framework, office=office, city=city,
+            round=make_round(Network.objects.get(slug="pioc"), round_, offices=[office],
+                             opens_on=dt.date(int(round_), 1, 1),
+                             closes_on=dt.date(int(round_), 12, 31)),
             status=Assessment.Status.PUBLISHED, published_at=dt.datetime(
                 int(round_), 6, 1, tzinfo=dt.UTC), is_public=True)
         OfficeProfile.objects.create(

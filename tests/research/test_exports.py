@@ -23,7 +23,8 @@ def _tidy_expected(tiny):
              "public_health", "unknown", "2500000.00", "USD"]
     rows = []
     for a, levels in ((a24, ("1", "2")), (a25, ("2", "4"))):
-        base = [str(a.pk), a.round, *facts, a.round, "1m_5m", "12.5", "in_house", "unknown",
+        base = [str(a.pk), a.round.code, a.round.name, *facts, a.round.code, "1m_5m", "12.5",
+                "in_house", "unknown",
                 "true", "false", ""]
         rows.append(base + ["1", "clear-public-mandate", "Clear, public mandate", levels[0],
                             "false", "high", "'=HYPERLINK(\"http://evil\")", "'-2+3"])

@@ -27,7 +27,7 @@ def test_library_filters(client):
 
 def test_secretariat_adds_practice_from_reviewed_assessment(client, secretariat):
     client.force_login(secretariat)
-    cali = Assessment.objects.get(city__slug="cali", round="2023")
+    cali = Assessment.objects.get(city__slug="cali", round__code="2023")
     form = client.get(f"/practices/new/?assessment={cali.pk}&criterion=3").context["form"]
     assert form.initial["city"] == cali.city_id and form.initial["assessment"] == cali.pk
     data = {k: v for k, v in form.initial.items() if v is not None}

@@ -6,7 +6,7 @@ lists unless the reader asks for it (`synthetic=include` or `synthetic=only`).
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,7 +24,7 @@ from cities.models import (
     StaffingModel,
     User,
 )
-from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
+from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile, Round
 
 NETWORK_SLUG = "synthetic"
 OFFICES_PER_CITY = 5
@@ -90,6 +90,7 @@ class Command(BaseCommand):
 
 def delete_synthetic():
     Assessment.objects.filter(is_synthetic=True).delete()
+    Round.objects.filter(network__slug=NETWORK_SLUG, assessments__isnull=True).delete()
     Office.objects.filter(is_synthetic=True).delete()
     City.objects.filter(is_synthetic=True).delete()
 
@@ -127,14 +128,25 @@ def generate(*, framework, offices, rounds, rng):
                        .order_by("slug"))
     criteria = list(framework.criteria.order_by("number"))
     published = datetime(FIRST_ROUND + rounds, 1, 15, tzinfo=UTC)
+    round_rows = []
+    for r in range(rounds):
+        year = FIRST_ROUND + r
+        round_rows.append(Round.objects.get_or_create(
+            network=network, code=str(year),
+            defaults={"name": str(year), "framework": framework,
+                      "opens_on": date(year, 1, 1), "closes_on": date(year, 12, 31)})[0])
+    through = Round.invited_offices.through
+    through.objects.bulk_create(
+        [through(round_id=rnd.pk, office_id=o.pk) for rnd in round_rows for o in office_rows],
+        batch_size=5000, ignore_conflicts=True)
     Assessment.objects.bulk_create([
-        Assessment(framework=framework, office=o, city_id=o.city_id, round=str(FIRST_ROUND + r),
+        Assessment(framework=framework, office=o, city_id=o.city_id, round=round_rows[r],
                    status=Assessment.Status.PUBLISHED, published_at=published,
                    is_synthetic=True, source="Synthetic (generate_synthetic)")
         for o in office_rows for r in range(rounds)
     ], batch_size=2000)
     assessments = list(
-        Assessment.objects.filter(is_synthetic=True).order_by("office__slug", "round")
+        Assessment.objects.filter(is_synthetic=True).order_by("office__slug", "round__opens_on")
         .values_list("pk", "office__city__country")
     )
     place = {p[0]: p for p in PLACES}

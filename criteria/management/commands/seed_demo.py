@@ -1,14 +1,17 @@
 """Load the PiOC framework, the report's sample and Part 4 charts, and the demo personas."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from cities.models import Network, NetworkRole, Office, OfficeMembership, User
 from criteria.models import Assessment, CriterionResponse, Framework, OfficeProfile
-from criteria.seeding import SeedError, SeedReport, load_all
+from criteria.seeding import SeedError, SeedReport, load_all, network_of, seed_round
 from criteria.workflow import start_assessment
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - published demo password, DEBUG only
@@ -154,12 +157,17 @@ class Command(BaseCommand):
         Created once; never overwritten, so what the demo users typed survives a re-seed.
         """
         framework = Framework.objects.default()
-        if Assessment.objects.filter(framework=framework, office=palmira,
-                                     round=DEMO_ROUND).exists():
+        # The open 2026 round of Palmira's network, created once: it closes 45 days after the
+        # day it was seeded, so the demo shows "due in N days".
+        today = timezone.localdate()
+        rnd = seed_round(report, network=network_of(palmira.city), framework=framework,
+                         name=DEMO_ROUND, code=DEMO_ROUND,
+                         opens_on=min(today, datetime.date(int(DEMO_ROUND), 1, 1)),
+                         closes_on=today + datetime.timedelta(days=45), offices=[palmira])
+        if Assessment.objects.filter(office=palmira, round=rnd).exists():
             return
         # The same blank start an editor gets from "Start a new assessment".
-        assessment = start_assessment(office=palmira, framework=framework, round=DEMO_ROUND,
-                                      by=None)
+        assessment = start_assessment(office=palmira, round=rnd, by=None)
         report.count(report.created, Assessment)
         report.count(report.created, OfficeProfile)
         for _response in assessment.responses.all():

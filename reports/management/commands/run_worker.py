@@ -15,6 +15,7 @@ from django_tasks_db.management.commands.db_worker import Command as DBWorkerCom
 
 from cities import audit
 from criteria.models import SubmissionKey
+from criteria.reminders import send_deadline_reminders
 
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
@@ -49,9 +50,11 @@ class Command(DBWorkerCommand):
         try:
             done = recover_tasks(older_than=older_than)
             # The same sweep keeps the audit trail and the idempotency keys within their
-            # retention.
+            # retention, and queues the deadline reminders (criteria/reminders.py; idempotent,
+            # so queuing it on every sweep of every worker sends each reminder once).
             audit.prune()
             SubmissionKey.objects.prune()
+            send_deadline_reminders.enqueue()
         except Exception:  # the worker itself must keep running
             logger.exception("Task recovery failed")
         else:
