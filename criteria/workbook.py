@@ -327,7 +327,7 @@ def _build(assessment, *, user, language):
 
     buffer = io.BytesIO()
     book.save(buffer)
-    stem = slugify(f"{assessment.subject} {assessment.round}")[:80] or "assessment"
+    stem = slugify(f"{assessment.subject} {assessment.round.code}")[:80] or "assessment"
     return f"ovp-workbook-{stem}-{assessment.pk}.xlsx", CONTENT_TYPE, buffer.getvalue()
 
 

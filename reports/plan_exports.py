@@ -41,11 +41,11 @@ ACTION_COLUMNS = [
 
 def action_rows(actions, *, today=None):
     today = today or timezone.localdate()
-    query = actions.select_related("assessment__office", "criterion", "owner_member").order_by(
+    query = actions.select_related("assessment__office", "assessment__round", "criterion", "owner_member").order_by(
         "criterion__number", "due_date", "pk")
     for a in query.iterator(chunk_size=tabular.CHUNK):
         yield [
-            a.pk, a.assessment_id, a.assessment.round,
+            a.pk, a.assessment_id, a.assessment.round.code,
             a.assessment.office.slug if a.assessment.office_id else "",
             a.criterion.number, a.criterion.name, a.title, a.opportunity, a.owner,
             a.owner_member.username if a.owner_member_id else "", a.partners,
@@ -64,4 +64,4 @@ def plan_export(request, pk, fmt):
         audit.record(AuditEvent.Action.EXPORT, target=assessment, detail=f"plan {fmt}")
     rows = action_rows(Action.objects.filter(assessment=assessment))
     return tabular.export_response(fmt, ACTION_COLUMNS, rows,
-                                   stem=f"plan-{assessment.pk}-{assessment.round}")
+                                   stem=f"plan-{assessment.pk}-{assessment.round.code}")
