@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import City, Network, Office, OfficeMembership
+from .models import City, Network, NetworkRole, Office, OfficeMembership
 
 START, MANAGE = "start", "manage"
 
@@ -59,3 +59,40 @@ def is_secretariat(user) -> bool:
     """Secretariat of at least one network (or superuser): review queue, exports, library
     additions, outcome figures."""
     return user.is_authenticated and Network.objects.managed_by(user).exists()
+
+
+def mfa_required(user) -> bool:
+    """Does one of `user`'s networks require them to sign in with a second factor?
+
+    A network may require it of its secretariat and of the editors of its member cities'
+    offices (`Network.require_mfa_secretariat`, `require_mfa_editors`).
+    """
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_ovp_mfa_required", None)
+    if cached is not None:
+        return cached
+    required = (
+        Network.objects.filter(
+            require_mfa_secretariat=True, roles__user=user,
+            roles__role=NetworkRole.Role.SECRETARIAT,
+        ).exists()
+        or Network.objects.filter(
+            require_mfa_editors=True,
+            cities__offices__memberships__user=user,
+            cities__offices__memberships__role=OfficeMembership.Role.EDITOR,
+        ).exists()
+    )
+    user._ovp_mfa_required = required
+    return required
+
+
+def mfa_setup_missing(user) -> bool:
+    """True for someone who must use two-step sign-in and has not set it up: they may only
+    set it up, switch the language or sign out (ovp_assess/middleware.py), and their API
+    tokens are refused (cities/api_auth.py)."""
+    if not mfa_required(user):
+        return False
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user)
