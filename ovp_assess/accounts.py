@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .signin import client_ip
 
@@ -35,6 +37,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine the client address")
         return ip
+
+    #: allauth's "Successfully signed in/out" notes: the header already says who is signed in.
+    QUIET_MESSAGES = {"account/messages/logged_in.txt", "account/messages/logged_out.txt"}
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template in self.QUIET_MESSAGES:
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         language = recipient_language(context.get("user"), email)
@@ -95,3 +105,16 @@ def connect_signals():
     from allauth.account.signals import password_reset
 
     password_reset.connect(mark_email_verified, dispatch_uid="ovp-reset-verifies-email")
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form with a visible label naming both ways in, and no placeholders
+    standing in for labels; the reset link is on the page, not in the field's help."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self.fields["login"].label = _("Username or email")
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""
+        self.fields["password"].widget.attrs.pop("placeholder", None)

@@ -181,7 +181,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "OVP Assess: "
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
-ACCOUNT_FORMS = {"reset_password": "ovp_assess.accounts.ResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "login": "ovp_assess.accounts.LoginForm",
+    "reset_password": "ovp_assess.accounts.ResetPasswordForm",
+}
 # django-axes counts failed sign-ins (shared through the database, with the per-address
 # limit above) and ovp_assess/signin.py throttles reset mails in the database; allauth's own
 # counters for these live in the per-process cache, so they are off. Its other limits stay.
