@@ -147,3 +147,40 @@ def landing_for(user) -> str:
     if user.network_roles.exists():
         return reverse("reports:compare")
     return reverse("home")
+
+
+def mfa_required(user) -> bool:
+    """Does one of `user`'s networks require them to sign in with a second factor?
+
+    A network may require it of its secretariat and of the editors of its member cities'
+    offices (`Network.require_mfa_secretariat`, `require_mfa_editors`).
+    """
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_ovp_mfa_required", None)
+    if cached is not None:
+        return cached
+    required = (
+        Network.objects.filter(
+            require_mfa_secretariat=True, roles__user=user,
+            roles__role=NetworkRole.Role.SECRETARIAT,
+        ).exists()
+        or Network.objects.filter(
+            require_mfa_editors=True,
+            cities__offices__memberships__user=user,
+            cities__offices__memberships__role__in=OfficeMembership.EDITING_ROLES,
+        ).exists()
+    )
+    user._ovp_mfa_required = required
+    return required
+
+
+def mfa_setup_missing(user) -> bool:
+    """True for someone who must use two-step sign-in and has not set it up: they may only
+    set it up, switch the language or sign out (ovp_assess/middleware.py), and their API
+    tokens are refused (cities/api_auth.py)."""
+    if not mfa_required(user):
+        return False
+    from allauth.mfa.utils import is_mfa_enabled
+
+    return not is_mfa_enabled(user)

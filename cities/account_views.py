@@ -1,22 +1,22 @@
 """Accounts: the signed-in user's page, and office members managed by the office's leads
 and the network secretariat (who may do what: cities.access)."""
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import MANAGE, get_office_for_user, office_access
+from ovp_assess.accounts import set_password_url as make_set_password_url
+
+from .access import MANAGE, get_office_for_user, mfa_required, office_access
 from .forms import InviteForm, RoleChangeForm
 from .models import Office, OfficeMembership, User
 
@@ -29,6 +29,8 @@ def account(request):
         {
             "memberships": request.user.office_memberships.select_related("office__city"),
             "network_roles": request.user.network_roles.select_related("network"),
+            "mfa_enabled": is_mfa_enabled(request.user),
+            "mfa_required": mfa_required(request.user),
             "title": _("Your account"),
         },
     )
@@ -72,6 +74,9 @@ def invite_member(*, office, email, role, by, access=None):
         user = User(username=email, email=email)
         user.set_unusable_password()
         user.save()
+        # Verified when they use the link, which only reaches this address.
+        EmailAddress.objects.create(user=user, email=email.lower(), primary=True,
+                                    verified=False)
     membership, created = OfficeMembership.objects.get_or_create(
         user=user, office=office, defaults={"role": role, "invited_by": by}
     )
@@ -80,13 +85,8 @@ def invite_member(*, office, email, role, by, access=None):
         membership.save(update_fields=["role"])
     set_password_url = ""
     if created_user or not user.has_usable_password():
-        # Django's reset token is single-use: it is tied to the password hash and last login.
-        path = reverse(
-            "password_reset_confirm",
-            kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                    "token": default_token_generator.make_token(user)},
-        )
-        set_password_url = settings.SITE_URL.rstrip("/") + path
+        # allauth's reset link: single-use, and using it verifies the address it went to.
+        set_password_url = make_set_password_url(user)
     body = render_to_string(
         "cities/emails/invitation.txt",
         {"office": office, "role": membership.get_role_display().lower(),

@@ -173,6 +173,12 @@ class NetworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "fields": ["goal", "goal_reduction_percent", "goal_baseline_year",
                        "goal_target_year", "goal_measure", "goal_source"],
         }),
+        (_("Sign-in"), {
+            "description": _("Who must use two-step sign-in (an authenticator app or a "
+                             "security key) in this network. Someone who has not set it up is "
+                             "taken to its setup and can do nothing else until it is done."),
+            "fields": ["require_mfa_secretariat", "require_mfa_editors"],
+        }),
     ]
 
     def scope(self, user, queryset):

@@ -224,6 +224,17 @@ class Network(models.Model):
     goal_source = models.TextField(_("goal: source"), blank=True)
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    # Multi-factor sign-in (docs/accounts.md): who must have a second factor to use the site.
+    require_mfa_secretariat = models.BooleanField(
+        _("require two-step sign-in for the secretariat"), default=False,
+        help_text=_("The network's secretariat must set up an authenticator app or a security "
+                    "key before they can do anything else."),
+    )
+    require_mfa_editors = models.BooleanField(
+        _("require two-step sign-in for office editors"), default=False,
+        help_text=_("Editors of the member cities' offices must set up an authenticator app "
+                    "or a security key before they can do anything else."),
+    )
     cities = models.ManyToManyField(
         "City", through="NetworkMembership", related_name="networks", verbose_name=_("cities")
     )

@@ -1,4 +1,4 @@
-"""Project-wide wiring: the security log's signal receivers."""
+"""Project-wide wiring: the security log's, audit trail's and accounts' signal receivers."""
 
 from django.apps import AppConfig
 
@@ -15,3 +15,7 @@ class OvpAssessConfig(AppConfig):
         from cities import audit
 
         audit.connect_signals()
+
+        from . import accounts
+
+        accounts.connect_signals()

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Accounts (sign-in by user name or email, password reset and change, email addresses)
+    # and multi-factor sign-in (TOTP, recovery codes, WebAuthn). docs/accounts.md
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "ovp_assess.apps.OvpAssessConfig",
     "rest_framework",
     "django_filters",
@@ -71,10 +76,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Who and from where, for the audit trail (cities/audit.py).
     "cities.audit.AuditContextMiddleware",
     "ovp_assess.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A person whose network requires multi-factor sign-in and who has none set up may only
+    # set it up (or sign out) until they do (cities/access.py, docs/accounts.md).
+    "ovp_assess.middleware.RequireMultiFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -124,11 +133,15 @@ AUTH_USER_MODEL = "cities.User"
 # user name and address, for DJANGO_LOGIN_COOLOFF_MINUTES. Its backend needs the request.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # allauth's backend signs in by user name or by email address (ModelBackend underneath).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# allauth's form has one "login" field (user name or email); axes counts failures per account
+# either way, so five tries by name and five by email are still five (ovp_assess/signin.py).
+AXES_USERNAME_CALLABLE = "ovp_assess.signin.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False  # our own security log records sign-ins (ovp_assess/logging.py)
@@ -148,9 +161,45 @@ AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 730)
 # Idempotency keys of create forms (criteria.SubmissionKey) are kept this long, then pruned
 # by the same sweep: long enough for any resend of a form, short enough not to pile up.
 SUBMISSION_KEY_RETENTION_DAYS = env_int("DJANGO_SUBMISSION_KEY_RETENTION_DAYS", 30)
-LOGIN_URL = "login"
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"  # each role's first page: cities.access.landing_for
 LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+
+# django-allauth (docs/accounts.md). No open sign-up: people join through an invitation
+# (cities/account_views.py) or the admin; the adapter closes the sign-up page.
+ACCOUNT_ADAPTER = "ovp_assess.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# Nobody is kept out for an unverified address (accounts made in the admin, the personas);
+# an invited person's address is verified by the invitation link itself, and any reset link
+# verifies the address it was sent to (ovp_assess/accounts.py).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "OVP Assess: "
+# Sessions last DJANGO_SESSION_COOKIE_AGE, as before allauth (no "remember me" box).
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_FORMS = {
+    "login": "ovp_assess.accounts.LoginForm",
+    "reset_password": "ovp_assess.accounts.ResetPasswordForm",
+}
+# django-axes counts failed sign-ins (shared through the database, with the per-address
+# limit above) and ovp_assess/signin.py throttles reset mails in the database; allauth's own
+# counters for these live in the per-process cache, so they are off. Its other limits stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": False, "reset_password": False}
+# Multi-factor sign-in: authenticator apps (TOTP) with recovery codes, security keys and
+# passkeys (WebAuthn). A network may require it for its secretariat and office editors.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "OVP Assess"
+MFA_RECOVERY_CODE_COUNT = 10
+# Browsers allow WebAuthn on http://localhost only; elsewhere the site must be on HTTPS.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

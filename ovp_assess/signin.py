@@ -13,12 +13,12 @@ import hashlib
 import ipaddress
 from datetime import timedelta
 
+from allauth.account.views import PasswordResetView
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_failure_limit
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.db.models import Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -51,6 +51,30 @@ def client_ip(request) -> str:
 # --- django-axes --------------------------------------------------------------------------
 
 
+def axes_username(request, credentials=None) -> str | None:
+    """The account a sign-in attempt is about, for axes' per-user counts.
+
+    allauth's sign-in form has one field, "login", holding a user name or an email address;
+    it authenticates with `username=` or `email=`. Both are counted against the same account
+    (its user name), so switching between them does not earn extra attempts. An address that
+    belongs to no account is counted as typed.
+    """
+    from cities.models import User
+
+    credentials = credentials or {}
+    typed = credentials.get("username") or credentials.get("email")
+    if typed is None and request is not None:
+        data = getattr(request, "POST", {})
+        typed = data.get("login") or data.get("username")
+    if not typed:
+        return None
+    typed = str(typed).strip()
+    if "@" in typed:
+        owner = User.objects.filter(email__iexact=typed).values_list("username", flat=True)
+        return owner.first() or typed.lower()
+    return typed
+
+
 class SignInHandler(AxesDatabaseHandler):
     """axes' database handler, plus a limit on failures from one address across user names.
 
@@ -80,8 +104,8 @@ class SignInHandler(AxesDatabaseHandler):
 # --- password-reset mail ------------------------------------------------------------------
 
 
-class ThrottledPasswordResetView(auth_views.PasswordResetView):
-    """Django's reset view, sending at most a few mails per address and per email per hour.
+class ThrottledPasswordResetView(PasswordResetView):
+    """allauth's reset view, sending at most a few mails per address and per email per hour.
 
     Requests are counted in the database (`PasswordResetRequest`), so every app process
     sees the same counts. Past the per-email limit the page answers as usual and no mail is

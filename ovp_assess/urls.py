@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
@@ -15,14 +14,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
-         name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", account_views.account, name="account"),
     path("accounts/tokens/", token_views.api_tokens, name="api-tokens"),
-    path("accounts/password_reset/", signin.ThrottledPasswordResetView.as_view(),
-         name="password_reset"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # allauth's reset page, with our throttle on the mails (ovp_assess/signin.py).
+    path("accounts/password/reset/", signin.ThrottledPasswordResetView.as_view(),
+         name="account_reset_password"),
+    # Sign-in, sign-out, password reset and change, email addresses (django-allauth), and
+    # multi-factor sign-in under accounts/2fa/. docs/accounts.md
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("ovp_assess.api_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

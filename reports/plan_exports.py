@@ -41,8 +41,9 @@ ACTION_COLUMNS = [
 
 def action_rows(actions, *, today=None):
     today = today or timezone.localdate()
-    query = actions.select_related("assessment__office", "assessment__round", "criterion", "owner_member").order_by(
-        "criterion__number", "due_date", "pk")
+    query = actions.select_related(
+        "assessment__office", "assessment__round", "criterion", "owner_member",
+    ).order_by("criterion__number", "due_date", "pk")
     for a in query.iterator(chunk_size=tabular.CHUNK):
         yield [
             a.pk, a.assessment_id, a.assessment.round.code,

@@ -133,16 +133,16 @@ def test_unknown_slugs_are_404(client):
 
 
 def test_sign_in_and_out(client):
-    response = client.post(reverse("login"), {"username": "demo-editor",
+    response = client.post(reverse("account_login"), {"login": "demo-editor",
                                               "password": "demo-pass-2026"})
     assert response.status_code == 302
     assert "Signed in as" in client.get(reverse("home")).content.decode()
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     assert "Sign in" in client.get(reverse("home")).content.decode()
 
 
 def test_failed_sign_in_shows_an_error_summary(client):
-    response = client.post(reverse("login"), {"username": "demo-editor", "password": "wrong"})
+    response = client.post(reverse("account_login"), {"login": "demo-editor", "password": "wrong"})
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
 

@@ -89,6 +89,9 @@ REVIEW_WRITE = ex(404, 403, 403, 404, 404, 302, 404, 302)
 SECRETARIAT_PAGE = ex(302, 403, 403, 403, 403, 200, 200, 200)
 POST_ONLY = signed_in(405)  # login_required first, then require_POST
 NOT_FOUND_POST_ONLY = everyone(405)
+# allauth's "confirm it is you" pages: a session older than a few minutes (force_login has no
+# sign-in record) is first asked for the password again; nobody without one gets in.
+SUDO = ex(302, 302, 302, 302, 302, 302, 403, 302)
 
 
 @dataclass
@@ -135,19 +138,51 @@ ROWS = {
     # --- site and accounts
     "home": Row(get=everyone()),
     "healthz": Row(get=everyone()),
-    "login": Row(get=ex(200, 302, 302, 302, 302, 302, 302, 302)),
+    "account_login": Row(get=ex(200, 302, 302, 302, 302, 302, 302, 302)),
     # where signing in lands: each role's first page (cities.access.landing_for)
     "start": Row(get=signed_in(302)),
-    "logout": Row(get=everyone(405)),
+    "account_logout": Row(get=signed_in(200)),
     "account": Row(get=signed_in()),
     "api-tokens": Row(get=signed_in()),
-    "password_change": Row(get=signed_in()),
-    "password_change_done": Row(get=signed_in()),
-    "password_reset": Row(get=everyone()),
-    "password_reset_done": Row(get=everyone()),
-    "password_reset_confirm": Row(kwargs=lambda o: {"uidb64": "MQ", "token": "bad-token"},
-                                  get=everyone()),
-    "password_reset_complete": Row(get=everyone()),
+    # django-allauth (docs/accounts.md); no one signs up: the page says so to everyone.
+    "account_signup": Row(get=ex(200, 302, 302, 302, 302, 302, 302, 302), writes=[Write(
+        "post", ex(200, 302, 302, 302, 302, 302, 302, 302),
+        data=lambda o: {"email": "x@example.org", "username": "x",
+                        "password1": "a-long-pass-2026!", "password2": "a-long-pass-2026!"})]),
+    "account_inactive": Row(get=everyone()),
+    # Confirming one's password again: not for someone who has none yet (other_secretariat).
+    "account_reauthenticate": Row(get=ex(302, 200, 200, 200, 200, 200, 403, 200)),
+    # by a mailed code: needs an email address (the superuser has none)
+    "account_request_reauthentication_code": Row(get=ex(302, 200, 200, 200, 200, 200, 403,
+                                                        302)),
+    "account_confirm_reauthentication_code": Row(get=everyone(302)),
+    "account_email": Row(get=signed_in()),
+    "account_email_verification_sent": Row(get=everyone()),
+    "account_confirm_email": Row(kwargs=lambda o: {"key": "bad-key"}, get=everyone()),
+    # Change a password one has; set one if one has none (other_secretariat).
+    "account_change_password": Row(get=ex(302, 200, 200, 200, 200, 200, 302, 200)),
+    "account_set_password": Row(get=ex(302, 302, 302, 302, 302, 302, 200, 302)),
+    "account_reset_password": Row(get=everyone()),
+    "account_reset_password_done": Row(get=everyone()),
+    "account_reset_password_from_key": Row(
+        kwargs=lambda o: {"uidb36": "1", "key": "bad-token"}, get=everyone()),
+    "account_reset_password_from_key_done": Row(get=everyone()),
+    "account_confirm_login_code": Row(get=everyone(302)),
+    # multi-factor sign-in: one's own authenticators only
+    "mfa_index": Row(get=signed_in()),
+    "mfa_authenticate": Row(get=everyone(302)),
+    "mfa_reauthenticate": Row(get=SUDO),
+    "mfa_activate_totp": Row(get=SUDO),
+    "mfa_deactivate_totp": Row(get=signed_in(404)),
+    "mfa_view_recovery_codes": Row(get=signed_in(404)),
+    "mfa_generate_recovery_codes": Row(get=SUDO),
+    "mfa_download_recovery_codes": Row(get=signed_in(404)),
+    "mfa_list_webauthn": Row(get=signed_in()),
+    "mfa_add_webauthn": Row(get=SUDO),
+    "mfa_reauthenticate_webauthn": Row(get=SUDO),
+    "mfa_remove_webauthn": Row(kwargs=lambda o: {"pk": 999999}, get=SUDO),
+    "mfa_edit_webauthn": Row(kwargs=lambda o: {"pk": 999999}, get=SUDO),
+    "mfa_login_webauthn": Row(get=everyone(302)),  # a passkey sign-in is a POST
     "set_language": Row(get=everyone(405)),  # POST only
     # --- API (format-suffixed twins share the row and are asked for JSON)
     "api:comparison": Row(get=everyone()),
@@ -386,6 +421,9 @@ ADMIN_MODELS = {
     "axes.AccessLog": AdminModel("superuser", lambda o: None, superuser_add=False),
     "axes.AccessFailureLog": AdminModel("superuser", lambda o: None, superuser_add=False),
     "authtoken.TokenProxy": AdminModel("superuser", lambda o: None),
+    # allauth: email addresses and authenticators (a superuser removes a lost one).
+    "account.EmailAddress": AdminModel("superuser", lambda o: None),
+    "mfa.Authenticator": AdminModel("superuser", lambda o: None),
     User: AdminModel("scoped", lambda o: o["viewer"], add=False, delete=False),
     Network: AdminModel("scoped", lambda o: o["pioc"], add=False, delete=False),
     NetworkMembership: AdminModel("scoped", lambda o: NetworkMembership.objects.get(

@@ -95,9 +95,9 @@ def test_changing_the_password_revokes_every_token(client, researcher):
     assert not researcher.api_tokens.exists()
     _t3, key3 = ApiToken.issue(user=researcher, name="three")
     client.force_login(researcher)
-    response = client.post("/accounts/password_change/", {
-        "old_password": "old-pass-2026-x", "new_password1": "new-pass-2026-y!",
-        "new_password2": "new-pass-2026-y!"})
+    response = client.post("/accounts/password/change/", {
+        "oldpassword": "old-pass-2026-x", "password1": "new-pass-2026-y!",
+        "password2": "new-pass-2026-y!"})
     assert response.status_code == 302
     for key in (key1, key2, key3):
         assert _api(key).get("/api/assessments/").status_code == 401

@@ -45,15 +45,15 @@ def other_secretariat(db):
 
 def test_sign_ins_record_who_and_from_where(client, editor_a, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    client.post(reverse("login"), {"username": "demo-editor", "password": "wrong"},
+    client.post(reverse("account_login"), {"login": "demo-editor", "password": "wrong"},
                 headers={"x-forwarded-for": "6.6.6.6, 203.0.113.4"})
     failed = latest(Action.LOGIN_FAILED)
     assert (failed.actor_name, failed.ip) == ("demo-editor", "203.0.113.4")
-    client.post(reverse("login"), {"username": "demo-editor", "password": "demo-pass-2026"},
+    client.post(reverse("account_login"), {"login": "demo-editor", "password": "demo-pass-2026"},
                 headers={"x-forwarded-for": "203.0.113.4"})
     event = latest(Action.LOGIN)
     assert (event.actor, event.ip, event.path) == (editor_a, "203.0.113.4", "/accounts/login/")
-    client.post(reverse("logout"))
+    client.post(reverse("account_logout"))
     assert latest(Action.LOGOUT).actor == editor_a
 
 

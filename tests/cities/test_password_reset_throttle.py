@@ -9,7 +9,7 @@ from cities.models import PasswordResetRequest
 
 pytestmark = pytest.mark.django_db
 
-RESET = "/accounts/password_reset/"
+RESET = "/accounts/password/reset/"
 
 
 @override_settings(PASSWORD_RESET_EMAIL_LIMIT=2, PASSWORD_RESET_ADDRESS_LIMIT=50)
@@ -17,7 +17,7 @@ def test_one_email_gets_only_a_few_mails_an_hour(client, editor_a):
     for _ in range(4):
         response = client.post(RESET, {"email": editor_a.email.upper()})
         # The answer is the same every time: it never tells whether the limit was reached.
-        assert response.status_code == 302 and response.url.endswith("/password_reset/done/")
+        assert response.status_code == 302 and response.url.endswith("/password/reset/done/")
     assert len(mail.outbox) == 2
     assert not PasswordResetRequest.objects.filter(email_digest__icontains="@").exists()
 

@@ -74,7 +74,7 @@ class Browser:
         _status, page = self.request("GET", "/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         return self.request("POST", "/accounts/login/", {
-            "csrfmiddlewaretoken": token, "username": username, "password": password})[0]
+            "csrfmiddlewaretoken": token, "login": username, "password": password})[0]
 
 
 @pytest.fixture(scope="module")

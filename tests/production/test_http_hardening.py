@@ -98,13 +98,13 @@ def test_oversized_body_is_refused_before_the_view(client, editor_a, palmira_dra
 
 def test_sign_ins_are_throttled_and_logged(client, editor_a, caplog, settings):
     caplog.set_level(logging.INFO, logger="ovp_assess.security")
-    login = reverse("login")
+    login = reverse("account_login")
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
-        response = client.post(login, {"username": "demo-editor", "password": "wrong"})
+        response = client.post(login, {"login": "demo-editor", "password": "wrong"})
         assert response.status_code == 200
     # The last allowed failure locks the account here; then even the right password is refused.
-    assert client.post(login, {"username": "demo-editor", "password": "x"}).status_code == 429
-    locked = client.post(login, {"username": "demo-editor", "password": "demo-pass-2026"})
+    assert client.post(login, {"login": "demo-editor", "password": "x"}).status_code == 429
+    locked = client.post(login, {"login": "demo-editor", "password": "demo-pass-2026"})
     assert locked.status_code == 429
     assert b"Too many failed sign-ins" in locked.content
     events = [r.event for r in caplog.records if r.name == "ovp_assess.security"]
@@ -115,8 +115,8 @@ def test_sign_ins_are_throttled_and_logged(client, editor_a, caplog, settings):
 
 def test_successful_sign_in_and_refused_access_are_logged(client, caplog, palmira_draft):
     caplog.set_level(logging.INFO, logger="ovp_assess.security")
-    response = client.post(reverse("login"),
-                           {"username": "demo-viewer", "password": "demo-pass-2026"})
+    response = client.post(reverse("account_login"),
+                           {"login": "demo-viewer", "password": "demo-pass-2026"})
     assert response.status_code == 302
     # A viewer may not review: 403, logged with who and where.
     client.get(reverse("criteria:assessment-review", args=[palmira_draft.pk]))
@@ -138,9 +138,8 @@ def test_log_lines_are_json_with_extra_fields():
 
 def test_weak_passwords_are_refused(client, editor_a):
     client.force_login(editor_a)
-    response = client.post(reverse("password_change"), {
-        "old_password": "demo-pass-2026", "new_password1": "short1",
-        "new_password2": "short1"})
+    response = client.post(reverse("account_change_password"), {
+        "oldpassword": "demo-pass-2026", "password1": "short1", "password2": "short1"})
     assert response.status_code == 200
     assert b"too short" in response.content
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
@@ -100,6 +101,16 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 report.count(report.created if created else report.updated, User)
+            # A verified address, so a persona also signs in by email and resets its password.
+            address = EmailAddress.objects.filter(user=user, email=user.email).first()
+            if address is None:
+                EmailAddress.objects.create(user=user, email=user.email, verified=True,
+                                            primary=True)
+                report.count(report.created, EmailAddress)
+            elif not (address.verified and address.primary):
+                address.verified = address.primary = True
+                address.save(update_fields=["verified", "primary"])
+                report.count(report.updated, EmailAddress)
             users[username] = user
 
         wanted_offices = [
