@@ -48,6 +48,13 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "allauth",
+    "allauth.account",
+    # Single sign-on: OpenID Connect and SAML 2.0 identity providers, each a SocialApp that
+    # the secretariat ties to its network and email domains in the admin (docs/sso.md).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "ovp_assess.apps.OvpAssessConfig",
     "rest_framework",
     "django_filters",
@@ -71,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     # Who and from where, for the audit trail (cities/audit.py).
     "cities.audit.AuditContextMiddleware",
     "ovp_assess.middleware.UserLanguageMiddleware",
@@ -125,6 +133,7 @@ AUTH_USER_MODEL = "cities.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 15))
@@ -148,6 +157,16 @@ AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 730)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Single sign-on (docs/sso.md). Nobody gets an account or a role by signing in: the adapter
+# matches a person to the account their invitation made, by an address the identity provider
+# verified, and refuses everyone else (cities/sso.py).
+SOCIALACCOUNT_ADAPTER = "cities.sso.SsoAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter does the matching, with its rules
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the address was verified by the provider
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts with a POST (no cross-site starts)
+SOCIALACCOUNT_STORE_TOKENS = False  # we ask providers who someone is, nothing more
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from cities import account_views, token_views
+from cities import account_views, sso, token_views
 
 from . import health, signin, views
 
@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/password_reset/", signin.ThrottledPasswordResetView.as_view(),
          name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/sso/", sso.sso_start, name="sso-start"),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("ovp_assess.api_urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
