@@ -119,8 +119,17 @@ def sso_start(request):
     if request.method == "POST" and form.is_valid():
         provider = form.connection.app.get_provider(request)
         # The provider's login view would ask to confirm a GET; this POST (with its CSRF
-        # token) is that confirmation, so go straight to the provider.
-        return provider.redirect_from_request(request)
+        # token) is that confirmation, so go straight to the provider. Not by a redirect: our
+        # content security policy allows forms to lead only to this site ("form-action
+        # 'self'"), and browsers apply that to a form's redirects too. A page that moves on
+        # by itself (and has a link) is a new navigation, which the policy leaves alone.
+        redirect = provider.redirect_from_request(request)
+        if redirect.status_code not in (301, 302, 303):
+            return redirect
+        return render(request, "cities/sso_redirect.html", {
+            "title": _("Taking you to %(provider)s") % {"provider": form.connection.app.name},
+            "provider": form.connection.app.name, "url": redirect["Location"],
+        })
     return render(request, "cities/sso_start.html", {
         "form": form, "title": _("Sign in with your organisation"),
         "next": request.POST.get("next") or request.GET.get("next", ""),
