@@ -7,6 +7,8 @@ Cities join or leave a network only through a superuser. A superuser counts as t
 secretariat of every network.
 """
 
+from allauth.socialaccount.admin import SocialAccountAdmin, SocialAppAdmin, SocialTokenAdmin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from .models import (
     NetworkRole,
     Office,
     OfficeMembership,
+    SsoConnection,
     User,
     ViolenceIndicator,
     people_managed_by,
@@ -292,3 +295,114 @@ class ViolenceIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scope(self, user, queryset):
         return queryset.editable_by(user)
+
+
+# --- single sign-on (docs/sso.md) -----------------------------------------------------------
+
+admin.site.unregister(SocialApp)
+
+# allauth registers SocialApp for everyone with the right permission; here a secretariat sees
+# and adds only its networks' identity providers, each tied to one network and its email
+# domains by the inline below. Accounts linked through a provider and their tokens are the
+# superuser's business only.
+
+
+class SsoConnectionInline(ScopedAdminMixin, admin.StackedInline):
+    model = SsoConnection
+    min_num = 1
+    max_num = 1
+    validate_min = True
+    can_delete = False
+    verbose_name = _("network and email domains")
+    verbose_name_plural = _("network and email domains")
+    fields = ["network", "email_domains", "trust_provider_emails"]
+
+    def scope(self, user, queryset):
+        return queryset.managed_by(user)
+
+
+@admin.register(SocialApp)
+class IdentityProviderAdmin(ScopedAdminMixin, SocialAppAdmin):
+    inlines = [SsoConnectionInline]
+    list_display = ["name", "provider", "network", "domains", "callback_url"]
+    list_select_related = ["sso_connection__network"]
+    readonly_fields = ["callback_url", "saml_metadata_url"]
+    fieldsets = [
+        (None, {
+            "fields": ["provider", "name", "provider_id", "client_id", "secret", "settings"],
+            "description": _(
+                "OpenID Connect: provider “openid_connect”, a short ID such as palmira "
+                "(it is part of the callback URL), the client ID and secret from your "
+                "identity provider, and settings such as "
+                "{\"server_url\": \"https://login.microsoftonline.com/<tenant>/v2.0\"}. "
+                "SAML 2.0: provider “saml”, the short ID as client ID, and settings with "
+                "the IdP's entity ID and metadata URL. docs/sso.md has every step."),
+        }),
+        (_("Give these to your identity provider"), {
+            "fields": ["callback_url", "saml_metadata_url"],
+            "description": _("They appear once this identity provider is saved."),
+        }),
+    ]
+
+    def scope(self, user, queryset):
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(sso_connection__in=SsoConnection.objects.managed_by(user))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is not None else fieldsets[:1]
+
+    @admin.display(description=_("network"))
+    def network(self, app):
+        connection = getattr(app, "sso_connection", None)
+        return connection.network.name if connection else "—"
+
+    @admin.display(description=_("email domains"))
+    def domains(self, app):
+        connection = getattr(app, "sso_connection", None)
+        return ", ".join(connection.domains) if connection else "—"
+
+    @admin.display(description=_("callback URL (redirect URI / ACS URL)"))
+    def callback_url(self, app):
+        return sso_urls(app).get("callback", "—") if app and app.pk else "—"
+
+    @admin.display(description=_("SAML service provider metadata URL"))
+    def saml_metadata_url(self, app):
+        return sso_urls(app).get("metadata", "—") if app and app.pk else "—"
+
+
+def sso_urls(app):
+    """The addresses an identity provider needs to know for `app`, on this site."""
+    from django.conf import settings
+    from django.urls import NoReverseMatch, reverse
+
+    base = settings.SITE_URL.rstrip("/")
+    try:
+        if app.provider == "saml":
+            return {
+                "callback": base + reverse("saml_acs", args=[app.client_id]),
+                "metadata": base + reverse("saml_metadata", args=[app.client_id]),
+            }
+        if app.provider == "openid_connect":
+            return {"callback": base + reverse(
+                "openid_connect_callback", kwargs={"provider_id": app.provider_id})}
+    except NoReverseMatch:
+        pass
+    return {}
+
+
+for _model in (SocialAccount, SocialToken):
+    admin.site.unregister(_model)
+
+
+@admin.register(SocialAccount)
+class LinkedAccountAdmin(SuperuserWritesMixin, SocialAccountAdmin):
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(SocialToken)
+class ProviderTokenAdmin(SuperuserWritesMixin, SocialTokenAdmin):
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser

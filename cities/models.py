@@ -1,4 +1,5 @@
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -762,3 +763,106 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_name}"
+
+
+def _domain_lines(text):
+    return [line.strip().lower().lstrip("@") for line in (text or "").splitlines()
+            if line.strip()]
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class SsoConnectionQuerySet(models.QuerySet):
+    def managed_by(self, user):
+        """Connections of the networks whose secretariat `user` is."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(network__in=_secretariat_networks(user))
+
+    def for_email(self, email):
+        """The connection whose email domains hold `email`'s domain, or None."""
+        domain = (email or "").rpartition("@")[2].strip().lower()
+        if not domain:
+            return None
+        for connection in self.select_related("app", "network"):
+            if domain in connection.domains:
+                return connection
+        return None
+
+
+class SsoConnection(models.Model):
+    """Single sign-on for one network: an identity provider (an allauth SocialApp, OpenID
+    Connect or SAML) and the email domains of the people who sign in through it.
+
+    Invited people only: the provider proves who someone is; what they may see and do still
+    comes from their office memberships and network roles (cities/sso.py, docs/sso.md).
+    """
+
+    app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.CASCADE, related_name="sso_connection",
+        verbose_name=_("identity provider"),
+    )
+    network = models.ForeignKey(
+        Network, on_delete=models.CASCADE, related_name="sso_connections",
+        verbose_name=_("network"),
+    )
+    email_domains = models.TextField(
+        _("email domains"),
+        help_text=_("One per line, e.g. palmira.gov.co. Someone who types an address in one "
+                    "of these domains on the sign-in page is sent to this identity provider, "
+                    "and only addresses in these domains may sign in through it."),
+    )
+    trust_provider_emails = models.BooleanField(
+        _("the provider's addresses are verified"),
+        default=False,
+        help_text=_("Tick this when the provider only asserts addresses from your "
+                    "organisation's own directory but does not say they are verified (most "
+                    "SAML providers, and Entra ID). Leave it empty when the provider sends "
+                    "email_verified (Google Workspace, Keycloak)."),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = SsoConnectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("single sign-on connection")
+        verbose_name_plural = _("single sign-on connections")
+
+    def __str__(self):
+        return f"{self.app.name} ({self.network.name})"
+
+    @property
+    def domains(self):
+        return _domain_lines(self.email_domains)
+
+    def clean(self):
+        super().clean()
+        domains = self.domains
+        if not domains:
+            raise ValidationError({"email_domains": _("Give at least one email domain.")})
+        for domain in domains:
+            if not _DOMAIN.match(domain):
+                raise ValidationError({"email_domains": _(
+                    "“%(domain)s” is not a domain name (e.g. palmira.gov.co).")
+                    % {"domain": domain}})
+        taken = {}
+        for other in SsoConnection.objects.exclude(pk=self.pk).select_related("app"):
+            for domain in other.domains:
+                taken[domain] = other
+        for domain in domains:
+            if domain in taken:
+                raise ValidationError({"email_domains": _(
+                    "%(domain)s already signs in through “%(provider)s”; a domain can have "
+                    "only one identity provider.") % {
+                        "domain": domain, "provider": taken[domain].app.name}})
+        self.email_domains = "\n".join(dict.fromkeys(domains))
+
+    def admits(self, user):
+        """Is `user` invited into this connection's network (a member of one of its offices,
+        or holding a role in it)?"""
+        return (
+            OfficeMembership.objects.filter(user=user, office__city__networks=self.network)
+            .exists()
+            or NetworkRole.objects.filter(user=user, network=self.network).exists()
+        )

@@ -53,6 +53,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on: OpenID Connect and SAML 2.0 identity providers, each a SocialApp that
+    # the secretariat ties to its network and email domains in the admin (docs/sso.md).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "ovp_assess.apps.OvpAssessConfig",
     "rest_framework",
     "django_filters",
@@ -200,6 +205,16 @@ MFA_TOTP_ISSUER = "OVP Assess"
 MFA_RECOVERY_CODE_COUNT = 10
 # Browsers allow WebAuthn on http://localhost only; elsewhere the site must be on HTTPS.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+
+# Single sign-on (docs/sso.md). Nobody gets an account or a role by signing in: the adapter
+# matches a person to the account their invitation made, by an address the identity provider
+# verified, and refuses everyone else (cities/sso.py).
+SOCIALACCOUNT_ADAPTER = "cities.sso.SsoAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # the adapter does the matching, with its rules
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the address was verified by the provider
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts with a POST (no cross-site starts)
+SOCIALACCOUNT_STORE_TOKENS = False  # we ask providers who someone is, nothing more
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from cities import account_views, token_views
+from cities import account_views, sso, token_views
 
 from . import health, signin, views
 
@@ -21,6 +21,7 @@ urlpatterns = [
          name="account_reset_password"),
     # Sign-in, sign-out, password reset and change, email addresses (django-allauth), and
     # multi-factor sign-in under accounts/2fa/. docs/accounts.md
+    path("accounts/sso/", sso.sso_start, name="sso-start"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("ovp_assess.api_urls")),
