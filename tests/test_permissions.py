@@ -183,6 +183,25 @@ ROWS = {
     "mfa_remove_webauthn": Row(kwargs=lambda o: {"pk": 999999}, get=SUDO),
     "mfa_edit_webauthn": Row(kwargs=lambda o: {"pk": 999999}, get=SUDO),
     "mfa_login_webauthn": Row(get=everyone(302)),  # a passkey sign-in is a POST
+    # single sign-on (docs/sso.md): the form that routes an address to its provider, and
+    # allauth's provider pages. An unknown provider is a 404; nobody signs up.
+    "sso-start": Row(get=everyone(), writes=[Write("post", everyone(400),
+                                                   data=lambda o: {"email": "x@nowhere.test"})]),
+    "socialaccount_login_cancelled": Row(get=everyone()),
+    "socialaccount_login_error": Row(get=everyone(401)),  # allauth's "sign-in failed" page
+    "socialaccount_signup": Row(get=everyone(302)),
+    "socialaccount_connections": Row(get=signed_in()),
+    # allauth's old addresses of the same pages, kept as redirects
+    "accounts/social/login/cancelled/": Row(get=everyone(301)),
+    "accounts/social/login/error/": Row(get=everyone(301)),
+    "accounts/social/signup/": Row(get=everyone(301)),
+    "accounts/social/connections/": Row(get=everyone(301)),
+    # (a GET to the assertion consumer is no assertion: it is sent to the sign-in error page)
+    "saml_acs": Row(kwargs=lambda o: {"organization_slug": "no-such-idp"}, get=everyone(302)),
+    **{name: Row(kwargs=lambda o: {"organization_slug": "no-such-idp"}, get=everyone(404))
+       for name in ("saml_finish_acs", "saml_sls", "saml_metadata", "saml_login")},
+    **{name: Row(kwargs=lambda o: {"provider_id": "no-such-idp"}, get=everyone(404))
+       for name in ("openid_connect_login", "openid_connect_callback")},
     "set_language": Row(get=everyone(405)),  # POST only
     # --- API (format-suffixed twins share the row and are asked for JSON)
     "api:comparison": Row(get=everyone()),
@@ -424,6 +443,12 @@ ADMIN_MODELS = {
     # allauth: email addresses and authenticators (a superuser removes a lost one).
     "account.EmailAddress": AdminModel("superuser", lambda o: None),
     "mfa.Authenticator": AdminModel("superuser", lambda o: None),
+    # Single sign-on: identity providers are scoped to the secretariat's networks; the
+    # accounts linked through them and their tokens are the superuser's.
+    "socialaccount.SocialApp": AdminModel("scoped", lambda o: o["sso_app"]),
+    "socialaccount.SocialAccount": AdminModel("superuser", lambda o: None),
+    "socialaccount.SocialToken": AdminModel("superuser", lambda o: None),
+    "criteria.Round": AdminModel("scoped", lambda o: o["round2031"]),
     User: AdminModel("scoped", lambda o: o["viewer"], add=False, delete=False),
     Network: AdminModel("scoped", lambda o: o["pioc"], add=False, delete=False),
     NetworkMembership: AdminModel("scoped", lambda o: NetworkMembership.objects.get(
@@ -523,7 +548,7 @@ def _admin_model_page(route):
 def _row_key(route, name):
     if route == "admin/(?P<url>.*)$":
         return "admin:catch-all"
-    if _admin_model_page(route):
+    if _admin_model_page(route) or not name:
         return route
     return name
 
@@ -551,6 +576,21 @@ def test_the_table_has_no_rows_for_urls_that_are_gone():
 
 
 # --- the data the table asks about ----------------------------------------------------------
+
+
+def _sso_app():
+    """An OpenID Connect provider of PiOC's (the other network's secretariat must not find
+    it)."""
+    from allauth.socialaccount.models import SocialApp
+
+    from cities.models import SsoConnection
+
+    app = SocialApp.objects.create(provider="openid_connect", provider_id="pioc-idp",
+                                   name="PiOC sign-in", client_id="c", secret="s",
+                                   settings={"server_url": "https://idp.example.org"})
+    SsoConnection.objects.create(app=app, network=Network.objects.get(slug="pioc"),
+                                 email_domains="pioc.example.org")
+    return app
 
 
 @pytest.fixture
@@ -583,6 +623,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "workbook_upload": workbook_upload,
         "action": Action.objects.filter(assessment=palmira_draft).first(),
         "round2031": round_for_office(palmira_draft.office, "2031"),
+        "sso_app": _sso_app(),
         "round_to_close": round_for_office(palmira_draft.office, "2032"),
     }
 
@@ -645,6 +686,8 @@ def _url(route, name, pattern, objects):
         kwargs["format"] = "json"
     if _row_key(route, name) == "admin:catch-all":
         return "/admin/" + kwargs["url"], row.get, row.writes
+    if not name:  # an unnamed route is a plain path
+        return "/" + route + row.query, row.get, row.writes
     return reverse(name, kwargs=kwargs) + row.query, row.get, row.writes
 
 

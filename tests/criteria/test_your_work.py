@@ -71,8 +71,8 @@ def test_signing_in_lands_each_role_on_its_first_page(client, request, persona, 
     user = request.getfixturevalue(persona)
     user.set_password("a-long-password-2026")
     user.save()
-    page = client.post(reverse("login"), {"username": user.username,
-                                          "password": "a-long-password-2026"})
+    page = client.post(reverse("account_login"), {"login": user.username,
+                                                  "password": "a-long-password-2026"})
     assert page.status_code == 302 and page["Location"] == reverse("start")
     assert client.get(reverse("start"))["Location"] == reverse(landing)
 

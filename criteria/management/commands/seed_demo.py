@@ -5,6 +5,7 @@ import datetime
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
@@ -151,8 +152,12 @@ class Command(BaseCommand):
         group, created = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
         # People: view and change (names and language only, cities/admin.py); never add or
         # delete. What a secretariat may touch is further scoped to its networks there.
+        # Identity providers for single sign-on: its networks' only (cities/admin.py,
+        # docs/sso.md); linked accounts and tokens stay the superuser's.
         wanted = set(
-            Permission.objects.filter(content_type__app_label__in=["cities", "criteria"])
+            Permission.objects.filter(
+                Q(content_type__app_label__in=["cities", "criteria"])
+                | Q(content_type__app_label="socialaccount", content_type__model="socialapp"))
             .exclude(content_type__model="user", codename__in=["add_user", "delete_user"])
             .values_list("pk", flat=True)
         )
@@ -195,7 +200,7 @@ class Command(BaseCommand):
 
         from criteria.models import Action, CriterionTarget
 
-        draft = Assessment.objects.filter(office=palmira, round=DEMO_ROUND,
+        draft = Assessment.objects.filter(office=palmira, round__code=DEMO_ROUND,
                                           framework=Framework.objects.default()).first()
         if draft is None or draft.is_frozen or draft.targets.exists() \
                 or draft.actions.exists():
