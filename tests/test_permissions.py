@@ -123,6 +123,7 @@ ROWS = {
     # --- site and accounts
     "home": Row(get=everyone()),
     "healthz": Row(get=everyone()),
+    "accessibility": Row(get=everyone()),
     "login": Row(get=ex(200, 302, 302, 302, 302, 302, 302, 302)),
     "logout": Row(get=everyone(405)),
     "account": Row(get=signed_in()),
