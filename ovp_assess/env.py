@@ -47,7 +47,8 @@ def env_date(name: str, default: str) -> date:
     try:
         return date.fromisoformat(raw.strip())
     except ValueError:
-        raise ImproperlyConfigured(f"{name}={raw!r} is not a date; write it as YYYY-MM-DD.") from None
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a date; write it as YYYY-MM-DD.") from None
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

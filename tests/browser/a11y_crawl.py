@@ -1,4 +1,4 @@
-"""Crawl every page a persona can reach and run axe-core on each (tests/browser/test_accessibility.py).
+"""Crawl every page a persona can reach and run axe-core on each (test_accessibility.py).
 
 Pages are found two ways, so a page added later is crawled without anyone listing it here:
 - following same-origin links from the start page (and from every page reached);
@@ -294,7 +294,8 @@ OWN_PAGE_CHECK = """(lang) => {
   if (document.querySelectorAll('h1').length !== 1) out.push('not exactly one <h1>');
   if (!document.querySelector('footer a[href$="/accessibility/"]'))
     out.push('no link to the accessibility statement in the footer');
-  if (document.documentElement.lang !== lang) out.push('html lang is ' + document.documentElement.lang);
+  const actual = document.documentElement.lang;
+  if (actual !== lang) out.push('html lang is ' + actual);
   return out;
 }"""
 
@@ -321,7 +322,8 @@ SETTLE = """async () => {
     while (!test() && Date.now() < end) await new Promise(r => setTimeout(r, 50));
   };
   const charts = document.querySelectorAll('[data-plotly]');
-  if (charts.length) await until(() => [...charts].every(c => c.classList.contains('is-plotted')), 8000);
+  const drawn = () => [...charts].every(c => c.classList.contains('is-plotted'));
+  if (charts.length) await until(drawn, 8000);
   if (document.getElementById('swagger-ui'))
     await until(() => document.querySelector('.swagger-ui .opblock'), 15000);
   if (document.querySelector('redoc'))
@@ -560,8 +562,11 @@ class Crawler:
     FORMS = """() => [...document.forms].map((f, i) => ({
         index: i,
         method: (f.getAttribute('method') || 'get').toLowerCase(),
-        required: [...f.elements].filter(e => e.required && !e.disabled && e.type !== 'hidden').length,
-        search: [...f.elements].filter(e => e.type === 'search' || (e.name === 'q' && e.type === 'text')).map(e => e.name),
+        required: [...f.elements]
+          .filter(e => e.required && !e.disabled && e.type !== 'hidden').length,
+        search: [...f.elements]
+          .filter(e => e.type === 'search' || (e.name === 'q' && e.type === 'text'))
+          .map(e => e.name),
         signOut: f.hasAttribute('data-sign-out') || f.classList.contains('language-switch'),
         visible: !!(f.offsetParent || f.closest('details')),
     }))"""
@@ -598,7 +603,8 @@ class Crawler:
             page.evaluate("""(i) => {
                 const f = document.forms[i];
                 f.dataset.submitting = '';
-                const b = f.querySelector('button[type=submit], button:not([type]), input[type=submit]');
+                const b = f.querySelector(
+                  'button[type=submit], button:not([type]), input[type=submit]');
                 HTMLFormElement.prototype.requestSubmit.call(f, b || undefined);
             }""", index)
         url = self.path_of(page.url) or path
@@ -679,7 +685,7 @@ def main(argv):
         browser.close()
     print(report.summary(), dict(crawler.timings))
     by_rule = defaultdict(list)
-    for lang, url, kind, rule, impact, targets in report.violations:
+    for lang, url, kind, rule, _impact, targets in report.violations:
         by_rule[rule].append(f"{lang} {kind} {url} {targets}")
     for rule, where in sorted(by_rule.items()):
         print(f"== {rule}: {len(where)}")

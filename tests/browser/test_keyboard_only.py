@@ -20,8 +20,10 @@ FOCUS = """() => {
           type: e.getAttribute('type') || '', href: e.getAttribute('href') || '',
           text: (e.innerText || e.value || '').trim().slice(0, 60), cls: e.className || '',
           // A date field's focus sits in its day/month/year parts: :focus-within.
-          visible: e.matches(':focus-visible') || (e.type === 'date' && e.matches(':focus-within')),
-          ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none',
+          visible: e.matches(':focus-visible')
+                   || (e.type === 'date' && e.matches(':focus-within')),
+          ring: (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2)
+                || s.boxShadow !== 'none',
           top: r.top + window.scrollY};
 }"""
 
@@ -41,7 +43,8 @@ def tab_to(page, wanted, *, limit=120, key="Tab"):
         stops.append(f)
         if wanted(f):
             return stops
-    raise AssertionError(f"never reached; stops: {[s['text'] or s['name'] or s['id'] for s in stops]}")
+    names = [s["text"] or s["name"] or s["id"] for s in stops]
+    raise AssertionError(f"never reached; stops: {names}")
 
 
 def enter_and_wait(page, key="Enter"):
@@ -128,9 +131,8 @@ def test_self_assessment_cycle_with_the_keyboard_only(browser, seeded_live_serve
     assert tops == sorted(tops), stops
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved", timeout=15000)
     # The status line was replaced inside the same live region, which announces it.
-    assert page.evaluate(
-        "window.__region.isConnected && window.__region.contains(document.getElementById('save-status'))"
-    )
+    assert page.evaluate("window.__region.isConnected"
+                         " && window.__region.contains(document.getElementById('save-status'))")
     expect(page.locator(".save-status-region")).to_contain_text("Saved at")
 
     # Evidence: open "Add evidence" with Enter, send it empty first.
