@@ -153,6 +153,11 @@ class EvidenceForm(forms.ModelForm):
 
     def __init__(self, *args, can_verify=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.file_kind = None
+        if "strength" not in self.fields:
+            # The admin's view-only form (evidence of a published assessment) has no
+            # editable fields at all.
+            return
         choices = list(Evidence.Strength.choices)
         if not can_verify:
             choices = [c for c in choices if c[0] != Evidence.Strength.VERIFIED]
@@ -162,7 +167,6 @@ class EvidenceForm(forms.ModelForm):
         self.fields["strength"].choices = choices
         # The name a person's file has (kept as original_name), not the stored name's length.
         self.fields["file"].max_length = MAX_NAME_LENGTH
-        self.file_kind = None
         # Optional: a date typed without saying otherwise is an exact day.
         self.fields["date_precision"].required = False
         self.fields["date_precision"].initial = DatePrecision.DAY

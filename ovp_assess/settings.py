@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from .env import env_bool, env_database, env_date, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,11 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # Used in links inside emails (invitations, review notices).
 SITE_URL = env_str("OVP_SITE_URL", "http://127.0.0.1:8000")
+# The accessibility statement (/accessibility/): where people report a barrier, and the day
+# the site was last checked against WCAG 2.1 AA (docs/accessibility.md says how). Whoever
+# runs the site sets the contact; re-checking moves the date.
+ACCESSIBILITY_CONTACT = env_str("OVP_ACCESSIBILITY_CONTACT", "")
+ACCESSIBILITY_CHECKED_ON = env_date("OVP_ACCESSIBILITY_CHECKED_ON", "2026-12-02")
 
 INSTALLED_APPS = [
     "modeltranslation",  # before the admin, so translated fields get language tabs there
@@ -340,6 +345,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # Deep links put a link inside each operation's expand button (a control inside a
+    # control, which screen readers cannot use); the operations still open and close.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,

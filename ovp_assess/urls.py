@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("healthz", health.healthz, name="healthz"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("accounts/", account_views.account, name="account"),
     path("accounts/tokens/", token_views.api_tokens, name="api-tokens"),
     # allauth's reset page, with our throttle on the mails (ovp_assess/signin.py).

@@ -49,6 +49,16 @@ def start(request):
     return redirect(landing_for(request.user))
 
 
+def accessibility(request):
+    """The accessibility statement: standard, last check, known limitations, how to report."""
+    return render(request, "accessibility.html", {
+        "standard": "WCAG 2.1 AA",
+        "checked_on": settings.ACCESSIBILITY_CHECKED_ON,
+        "contact": settings.ACCESSIBILITY_CONTACT,
+        "title": _("Accessibility statement"),
+    })
+
+
 @require_POST
 def set_language(request):
     """Django's language switch, also remembered on the account of a signed-in user."""

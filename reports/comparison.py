@@ -32,6 +32,7 @@ from criteria.models import (
 )
 
 from . import charts
+from .selectors import distribution_rows, level_headers
 
 MAX_RADAR = 6
 #: The heatmap on the page shows at most this many rows; the exports carry every row.
@@ -326,6 +327,14 @@ class Comparison:
     distribution_chart: charts.Chart | None = None
     trend_chart: charts.Chart | None = None
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def distribution_rows(self):
+        return distribution_rows(self.criteria, self.distribution)
+
+    @property
+    def distribution_headers(self):
+        return level_headers()
 
 
 ASSESSMENT_VALUES = [

@@ -1024,6 +1024,14 @@ class NetworkBrief:
     includes_unpublished: bool
 
     @property
+    def distribution_rows(self):
+        return distribution_rows(self.criteria, self.distribution)
+
+    @property
+    def distribution_headers(self):
+        return level_headers()
+
+    @property
     def not_self_given(self) -> list[HeatRow]:
         return [s for s in self.subjects if s.not_self_given]
 
@@ -1031,6 +1039,16 @@ class NetworkBrief:
     def not_self_given_names(self) -> str:
         """"A, B and C" in the active language (read when the template renders)."""
         return str(get_text_list([s.subject for s in self.not_self_given], _("and")))
+
+
+def distribution_rows(criteria, distribution):
+    """The distribution chart's figures as table rows, its text equivalent on the page and in
+    the PDF: (number, name, offices at each level 0..4)."""
+    return [(n, name, distribution.get(n, [0] * 5)) for n, name in criteria]
+
+
+def level_headers():
+    return [f"{i} — {LEVEL_NAMES[i]}" for i in range(5)]
 
 
 def build_network_brief(assessments, *, round) -> NetworkBrief:

@@ -138,6 +138,7 @@ ROWS = {
     # --- site and accounts
     "home": Row(get=everyone()),
     "healthz": Row(get=everyone()),
+    "accessibility": Row(get=everyone()),
     "account_login": Row(get=ex(200, 302, 302, 302, 302, 302, 302, 302)),
     # where signing in lands: each role's first page (cities.access.landing_for)
     "start": Row(get=signed_in(302)),

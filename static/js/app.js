@@ -5,7 +5,8 @@
    - leaving a page with unsaved text in a form asks first (beforeunload);
    - a field with data-maxlength shows how many characters it holds, and how many are over;
    - signing out removes the unsaved text this browser kept for the person signing out;
-   - a .progress bar takes its width from aria-valuenow.
+   - a .progress bar takes its width from aria-valuenow;
+   - a refused form's error summary takes focus, and its links move focus to their fields.
    Messages come from data-msg-* attributes on <body>, translated by the template. */
 (function () {
   "use strict";
@@ -116,7 +117,26 @@
       bar.style.width = Math.max(0, Math.min(100, value)) + "%";
     });
   }
+  // A refused form: the error summary takes focus, so a screen reader reads it first and a
+  // keyboard user goes from it straight to each field it links to.
+  function focusErrorSummary() {
+    var summary = document.querySelector(".error-summary[tabindex='-1']");
+    if (summary) summary.focus();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+    if (!link) return;
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    var details = field.closest("details");
+    if (details) details.open = true;
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+
   function start() {
+    focusErrorSummary();
     sizeBars();
     document.querySelectorAll("[data-maxlength]").forEach(counter);
     postForms().forEach(function (form) { form.ovpSavedState = serialize(form); });

@@ -9,6 +9,11 @@
       var figure = JSON.parse(source.textContent);
       var target = document.createElement("div");
       target.className = "plotly-target";
+      // To a screen reader the drawn chart is one image named like its SVG fallback; its
+      // figures are in the table or text beside it (plotly's own SVG reads as loose labels).
+      var fallback = el.querySelector("svg[aria-label]");
+      target.setAttribute("role", "img");
+      if (fallback) target.setAttribute("aria-label", fallback.getAttribute("aria-label"));
       el.appendChild(target);
       window.Plotly.newPlot(target, figure.data, figure.layout, {
         displayModeBar: false, responsive: true, displaylogo: false

@@ -208,6 +208,17 @@ def test_secretariat_cannot_change_a_published_response(client, secretariat, pub
     assert CriterionResponse.objects.filter(pk=response.pk).values().get() == before
 
 
+def test_evidence_of_a_published_assessment_is_shown_read_only_in_the_admin(
+        client, secretariat, published):
+    # Its form has no editable field at all; it used to fail with a 500 (KeyError).
+    client.force_login(secretariat)
+    evidence = Evidence.objects.get(response__assessment=published, title="Minutes")
+    page = client.get(reverse("admin:criteria_evidence_change", args=[evidence.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert b"Minutes" in page.content
+
+
 def test_published_assessment_cannot_be_deleted_in_the_admin(client, superuser, published):
     client.force_login(superuser)
     url = reverse("admin:criteria_assessment_delete", args=[published.pk])
