@@ -210,7 +210,30 @@ def _evidence(user):
 def _round(user):
     from criteria.models import Assessment
 
-    return _first(Assessment.objects.visible_to(user).published().order_by("round"), "round")
+    return (Assessment.objects.visible_to(user).published()
+            .order_by("round__opens_on", "round__code")
+            .values_list("round__code", flat=True).first())
+
+
+def _managed_round(user):
+    from criteria.models import Round
+
+    return _first(Round.objects.managed_by(user).order_by("pk"), "pk")
+
+
+def _action(user):
+    from criteria.models import Action, Assessment
+
+    return _first(Action.objects.filter(assessment__in=Assessment.objects.visible_to(user))
+                  .order_by("pk"), "pk")
+
+
+def _workbook_upload(user):
+    from criteria.models import WorkbookUpload
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return _first(WorkbookUpload.objects.filter(user=user).order_by("pk"), "key")
 
 
 def _export(user):
@@ -241,6 +264,10 @@ PARAMS = {
     ("members", "pk"): _membership,
     ("evidence", "pk"): _evidence,
     ("rounds", "round"): _round,
+    ("rounds", "pk"): _managed_round,
+    ("actions", "pk"): _action,
+    ("uploads", "key"): _workbook_upload,
+    ("keys", "pk"): lambda u: None,  # nobody in the demo has a security key
     ("exports", "pk"): _export,
     ("cities", "slug"): _city,
     ("outcomes", "slug"): lambda u: _city(u, indicators__isnull=False),
@@ -360,7 +387,7 @@ class Crawler:
             return
         page = self.page
         page.goto(self.base + "/accounts/login/")
-        page.fill("#id_username", self.username)
+        page.fill("#id_login", self.username)
         page.fill("#id_password", PASSWORD)
         with page.expect_navigation():
             page.press("#id_password", "Enter")
