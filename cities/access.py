@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -160,17 +161,18 @@ def mfa_required(user) -> bool:
     cached = getattr(user, "_ovp_mfa_required", None)
     if cached is not None:
         return cached
-    required = (
-        Network.objects.filter(
-            require_mfa_secretariat=True, roles__user=user,
-            roles__role=NetworkRole.Role.SECRETARIAT,
-        ).exists()
-        or Network.objects.filter(
-            require_mfa_editors=True,
-            cities__offices__memberships__user=user,
-            cities__offices__memberships__role__in=OfficeMembership.EDITING_ROLES,
-        ).exists()
-    )
+    # One query: the networks that require it of the secretariat, where the user is one,
+    # and those that require it of editors, where the user edits one of their offices.
+    secretariat = Network.objects.filter(
+        require_mfa_secretariat=True, roles__user=user,
+        roles__role=NetworkRole.Role.SECRETARIAT,
+    ).values("pk")
+    editors = Network.objects.filter(
+        require_mfa_editors=True,
+        cities__offices__memberships__user=user,
+        cities__offices__memberships__role__in=OfficeMembership.EDITING_ROLES,
+    ).values("pk")
+    required = Network.objects.filter(Q(pk__in=secretariat) | Q(pk__in=editors)).exists()
     user._ovp_mfa_required = required
     return required
 

@@ -81,7 +81,7 @@ def test_self_assessment_cycle_with_the_keyboard_only(browser, seeded_live_serve
     from criteria.models import Assessment
 
     base = seeded_live_server.url
-    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round="2026")
+    draft = Assessment.objects.get(office__slug="palmira-security-coexistence", round__code="2026")
     complete_other_criteria(draft, range(2, 10))
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 

@@ -32,7 +32,7 @@ def charts_without_a_table(html):
 
 @pytest.mark.parametrize("url", [
     lambda: reverse("reports:brief", args=[Assessment.objects.get(
-        round="2023", city__slug="cali").pk]),
+        round__code="2023", city__slug="cali").pk]),
     lambda: reverse("reports:network-brief", args=["2023"]),
     lambda: reverse("reports:compare"),
     lambda: reverse("cities:outcome-city", args=["cali"]),
@@ -68,7 +68,7 @@ def test_compare_page_writes_out_the_distribution(as_persona):
 
 
 def test_office_brief_level_chart_points_to_its_table_in_the_pdf_too(tmp_path):
-    assessment = brief_queryset().get(round="2023", city__slug="cali")
+    assessment = brief_queryset().get(round__code="2023", city__slug="cali")
     brief = build_office_brief(assessment, peers_from=Assessment.objects.published())
     _name, _type, content = renderers.render_brief_pdf(brief, lang="en")
     text = pdf_text(content, tmp_path)

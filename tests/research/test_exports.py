@@ -128,10 +128,10 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user, networks of each city, the streamed rows; and the audit event of a
-    # signed-in export (the event, its networks, their link rows)
-    with django_assert_num_queries(7):
+    # session, user, the network MFA rule, networks of each city, the streamed rows; and the
+    # audit event of a signed-in export (the event, its networks, their link rows)
+    with django_assert_num_queries(8):
         _body(client.get("/compare/export.csv?synthetic=include"))
     # + the criteria for the wide columns
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
