@@ -41,7 +41,7 @@ def your_work(user) -> YourWork:
     manages any office's members."""
     drafts = list(
         Assessment.objects.editable_by(user)
-        .select_related("office", "city")
+        .select_related("office", "city", "round")
         .prefetch_related(Prefetch(
             "responses",
             queryset=CriterionResponse.objects.select_related("criterion")

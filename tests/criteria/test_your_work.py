@@ -28,6 +28,9 @@ def test_an_editor_lands_on_your_work_with_drafts_and_comments(client, editor_a,
     assert "Say which diagnosis year you mean." in html
     assert reverse("criteria:response-edit", args=[palmira_draft.pk, 3]) in html
     assert "Already handled." not in html
+    # The round's deadline, as on the assessment page.
+    days = (palmira_draft.round.closes_on - timezone.localdate()).days
+    assert f"due in {days} days" in html
 
 
 def test_progress_counts_complete_criteria_and_points_to_the_next(client, editor_a,
