@@ -90,6 +90,10 @@
   var sent = loaded;
   var inFlight = false;
   var pendingSubmit = null;
+  // After a conflict every autosave would conflict again (this copy's version is stale):
+  // hold them, keep the status line and its Compare button where they are (a click on a
+  // button that moved under the pointer is lost), and keep the text in this browser.
+  var conflicted = false;
 
   if (form.hasAttribute("data-forget-draft")) forget();  // a full-page Save just succeeded
   // Offer back what this browser kept from an earlier visit by this user.
@@ -126,7 +130,10 @@
     return inFlight || pendingRows() || JSON.stringify(values()) !== lastSent;
   };
 
-  form.addEventListener("input", function () { remember(); status("unsaved", form.dataset.msgUnsaved); });
+  form.addEventListener("input", function () {
+    remember();
+    if (!conflicted) status("unsaved", form.dataset.msgUnsaved);
+  });
   // Typed before this script ran: keep it and save it as soon as htmx is ready.
   if (!same(values(), loaded)) {
     remember();
@@ -140,7 +147,7 @@
   // Skip a save when nothing changed since the last one sent (e.g. the "change" that fires
   // when a textarea loses focus right after its text was already autosaved).
   form.addEventListener("htmx:confirm", function (evt) {
-    if (JSON.stringify(values()) === lastSent) evt.preventDefault();
+    if (conflicted || JSON.stringify(values()) === lastSent) evt.preventDefault();
   });
   form.addEventListener("htmx:beforeRequest", function () {
     inFlight = true;
@@ -181,6 +188,7 @@
   form.addEventListener("htmx:afterSwap", function () {
     var el = document.getElementById("save-status");
     var state = el && el.dataset.state;
+    conflicted = state === "conflict";
     if (state === "saved") {
       var now = values();
       var untouched = same(now, sent);

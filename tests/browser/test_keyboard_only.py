@@ -88,7 +88,7 @@ def test_self_assessment_cycle_with_the_keyboard_only(browser, seeded_live_serve
     # Sign in: skip link, then the fields in order, Enter submits.
     page.goto(base + "/accounts/login/")
     skip_to_main(page)
-    stops = tab_to(page, lambda f: f["name"] == "username")
+    stops = tab_to(page, lambda f: f["name"] == "login")
     page.keyboard.type("demo-editor")
     page.keyboard.press("Tab")
     assert focused(page)["name"] == "password"

@@ -87,7 +87,7 @@ def test_library_and_outcome_chart(page, seeded_live_server, screenshot):
     page.get_by_role("link", name="Outcomes", exact=True).click()
     expect(page.locator(".outcome-list svg").first).to_be_visible()
     screenshot("research-outcomes")
-    page.get_by_role("link", name="Palmira").click()
+    page.get_by_role("link", name="Palmira", exact=True).click()
     expect(page.locator("[data-plotly='chart-trend'].is-plotted")).to_be_visible()
     screenshot("research-outcome-palmira")
     with page.expect_download() as info:
