@@ -200,7 +200,8 @@ class RoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "network", "opens_on", "closes_on", "closed_at"]
     list_filter = ["network"]
     search_fields = ["name", "code"]
-    filter_horizontal = ["invited_offices"]
+    # A round is closed on its /rounds/ page, which records who closed it and when.
+    readonly_fields = ["closed_at"]
 
     def scope(self, user, queryset):
         return queryset.managed_by(user)
@@ -210,6 +211,9 @@ class RoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
             from cities.models import Office
 
             kwargs["queryset"] = Office.objects.managed_by(request.user)
+            # Checkboxes: a network's offices fit on one screen, and Django's two-box
+            # selector names its search icons with attributes not allowed there (axe).
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -269,6 +269,7 @@ PARAMS = {
     ("uploads", "key"): _workbook_upload,
     ("keys", "pk"): lambda u: None,  # nobody in the demo has a security key
     ("exports", "pk"): _export,
+    ("export.", "fmt"): lambda u: "csv",  # a download: fetched, not checked as a page
     ("cities", "slug"): _city,
     ("outcomes", "slug"): lambda u: _city(u, indicators__isnull=False),
     ("reset", "uidb64"): lambda u: "MQ",
