@@ -202,9 +202,12 @@ def _membership(user):
 
 
 def _evidence(user):
-    from criteria.models import Evidence
+    from criteria.models import Assessment, Evidence
 
-    return _first(Evidence.objects.visible_to(user).order_by("pk"))
+    drafts = Assessment.objects.editable_by(user)
+    editable = Evidence.objects.filter(response__assessment__in=drafts)
+    return (_first(editable.order_by("pk"))
+            or _first(Evidence.objects.visible_to(user).order_by("pk")))
 
 
 def _round(user):

@@ -13,6 +13,20 @@ from .a11y_crawl import LANGUAGES, PERSONAS, Crawler, is_page_name, resolver_rou
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def add_evidence_to_the_editors_draft():
+    """A note on criterion 1 of the demo editor's draft, so the crawl meets the evidence
+    pages of a draft (delete), not only those of published assessments."""
+    from cities.models import User
+    from criteria.models import Assessment, Evidence
+
+    editor = User.objects.get(username="demo-editor")
+    draft = Assessment.objects.editable_by(editor).order_by("pk").first()
+    Evidence.objects.create(
+        response=draft.responses.get(criterion__number=1), kind=Evidence.Kind.NOTE,
+        title="Minutes of the council session", note="The council approved the mandate.",
+        created_by=editor)
+
+
 def test_no_serious_or_critical_violation_on_any_page_for_any_persona_or_language(
     browser, seeded_live_server, axe, settings
 ):
@@ -20,6 +34,7 @@ def test_no_serious_or_critical_violation_on_any_page_for_any_persona_or_languag
     # more than the hourly throttle allows, which would answer with its own page instead.
     settings.PASSWORD_RESET_ADDRESS_LIMIT = 1000
     base = seeded_live_server.url
+    add_evidence_to_the_editors_draft()
     documents = {}
     reports = {}
     started = time.monotonic()
