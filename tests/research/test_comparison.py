@@ -68,12 +68,14 @@ def test_radar_takes_at_most_six(researcher, tiny):
     assert not form.is_valid() and "radar" in form.error_dict()
 
 
-def test_page_shows_charts_and_export_links(client, researcher, tiny):
+def test_page_shows_charts_and_export_links(client, researcher, tiny, cohort):
     client.force_login(researcher)
-    html = client.get("/compare/?office=testville-ovp&office=reach-edmonton").content.decode()
+    html = client.get("/compare/?office=testville-ovp&city=cohortville").content.decode()
     for marker in ('id="chart-heatmap"', 'id="chart-radar"', 'id="chart-distribution"',
                    'id="chart-trend"', "/compare/export.xlsx?office=testville-ovp",
-                   "/api/comparison/?office=testville-ovp"):
+                   "/api/comparison/?office=testville-ovp",
+                   "/compare/trend.csv?office=testville-ovp&amp;city=cohortville",
+                   "/api/comparison/trend/?office=testville-ovp&amp;city=cohortville"):
         assert marker in html
 
 

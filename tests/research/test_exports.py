@@ -18,7 +18,7 @@ def _body(response):
 
 def _tidy_expected(tiny):
     a24, a25 = tiny["assessments"]
-    facts = ["published", "office", "false", "2024.1", "Testville OVP", "testville-ovp",
+    facts = ["published", "published", "office", "false", "2024.1", "Testville OVP", "testville-ovp",
              "Testville OVP", "testville", "Testville", "US", "north_america", "true", "pioc",
              "public_health", "unknown", "2500000.00", "USD"]
     rows = []
@@ -135,3 +135,7 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     # + the criteria for the wide columns
     with django_assert_num_queries(9):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
+    # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
+    # selector's three, whatever the size); the audit event (event, networks, link rows)
+    with django_assert_num_queries(9):
+        _body(client.get("/compare/trend.csv?synthetic=include"))
