@@ -69,6 +69,12 @@ SYNTHETIC_CHOICES = [
     ("include", _("Real and synthetic data")),
     ("only", _("Synthetic data only")),
 ]
+#: Where the levels come from, short enough for a table cell (the page explains each in full).
+SOURCE_SHORT = {
+    LevelSource.SELF_ASSESSED: _("Self-assessed"),
+    LevelSource.PUBLISHED: _("Published (reviewed)"),
+    LevelSource.READING: _("OVP Assess's reading"),
+}
 #: The trend across rounds: a panel (the same offices in every round) unless asked otherwise.
 PANEL, UNBALANCED = "panel", "all"
 TREND_CHOICES = [
@@ -321,6 +327,7 @@ class SubjectRow:
     status_label: str
     source: str  # a LevelSource value
     source_label: str
+    source_short: str  # the same, short enough for a table cell
     is_synthetic: bool
     levels: list[int | None]
     summary: Summary  # of the subject's own levels across the criteria
@@ -531,6 +538,7 @@ def _read(assessments):
             country=str(r["city__country"]), round=r["round__code"], status=r["status"],
             status_label=status_labels.get(r["status"], r["status"]),
             source=source, source_label=source_labels[source],
+            source_short=str(SOURCE_SHORT[source]),
             is_synthetic=r["is_synthetic"], levels=levels, summary=summarise(levels),
         ))
     return a_rows, criteria, subjects

@@ -9,7 +9,6 @@ from cities.models import AuditEvent
 from criteria.models import Assessment
 
 from . import tabular
-from .statistic import MIN_N
 from .comparison import (
     PANEL,
     UNBALANCED,
@@ -18,6 +17,7 @@ from .comparison import (
     build_trend_only,
     filtered_assessments,
 )
+from .statistic import MIN_N
 
 SHAPES = {"tidy", "wide"}
 
@@ -51,12 +51,15 @@ def compare(request):
         "rounds": list(visible.order_by("-round__opens_on", "round__code")
                         .values_list("round__code", "round__name").distinct()),
         "query": request.GET.urlencode(),
+        "query_suffix": f"?{request.GET.urlencode()}" if request.GET else "",
         # The radar picker resubmits the current filters beside the chosen assessments.
         "carry": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "radar"],
         # The trend's two views, each with the rest of the query unchanged.
         "query_panel": _with(request, trend=PANEL),
         "query_all": _with(request, trend=UNBALANCED),
         "min_n": MIN_N,
+        "trend_view": (form.cleaned_data.get("trend") if hasattr(form, "cleaned_data") else "")
+        or PANEL,
     }
     if form.has_problems:
         return render(request, "reports/compare.html", context, status=400)
