@@ -107,3 +107,9 @@ def test_rounds_without_shared_offices_are_said_in_words(page, seeded_live_serve
     expect(page.locator(".heat-table tbody tr")).to_have_count(4)
     expect(trend.locator("#trend-not-drawn")).to_contain_text("Only one round")
     expect(trend.locator("table.trend-table tr.trend-counts td")).to_have_text(["4"])
+    # The network brief states the same statistic, with n, in its tables.
+    page.goto(base + "/reports/rounds/2023/")
+    expect(page.locator(".dist-table tbody tr").first).to_contain_text("n = 4")
+    expect(page.locator(".dist-table tbody tr").first.locator(".stat-median")).to_have_text(
+        "1.0")  # criterion 1 in 2023: the median the trend's table gives too
+    assert axe(page) == []
