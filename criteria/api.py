@@ -27,6 +27,7 @@ from cities.api import ScopedViewSet, SyntheticFilterSet
 from cities.models import City, Network, Office, Region
 from ovp_assess.api_support import MAX_ID
 from reports import tabular
+from reports.api import comparison_parameters
 from reports.comparison import ComparisonFilters, filtered_assessments
 
 from . import access, workflow
@@ -391,26 +392,6 @@ PaginatedComparisonRows = inline_serializer("PaginatedComparisonRows", {
 })
 
 
-def _comparison_parameters():
-    params = []
-    for name, field in ComparisonFilters.base_fields.items():
-        if name == "radar":
-            continue
-        many = name in ComparisonFilters.MULTI
-        choices = getattr(field, "choices", None)
-        enum = None
-        if choices is not None and name not in {"network", "office", "city"}:
-            enum = [str(k) for k, _label in choices if k != ""]
-        params.append(OpenApiParameter(
-            name, {"type": "array", "items": {"type": "string", **({"enum": enum} if enum
-                                                                     else {})}}
-            if many else OpenApiTypes.STR,
-            enum=None if many else enum, explode=True if many else None,
-            description=str(field.help_text or field.label),
-        ))
-    return params
-
-
 class ComparisonRows(generics.GenericAPIView):
     """The comparison's tidy rows (one per office × round × criterion, with profile facts),
     with the same filters as the comparison page and its exports."""
@@ -419,7 +400,9 @@ class ComparisonRows(generics.GenericAPIView):
     filter_backends = []
     extra_query_params = {"page", "page_size"}
 
-    @extend_schema(parameters=_comparison_parameters(), responses={200: PaginatedComparisonRows})
+    # `trend` chooses how the trend is drawn; it does not change which rows these are.
+    @extend_schema(parameters=comparison_parameters(leave_out=("radar", "trend")),
+                   responses={200: PaginatedComparisonRows})
     def get(self, request):
         form = ComparisonFilters.from_query(request.query_params,
                                             extra=self.extra_query_params)

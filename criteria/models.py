@@ -381,6 +381,30 @@ class Round(models.Model):
         return (self.closes_on - (day or timezone.localdate())).days
 
 
+class LevelSource(models.TextChoices):
+    """Where an assessment's levels come from: what a comparison must say about each level.
+
+    - self-assessed: the office's own levels, not (yet) published: a draft, submitted or sent
+      back for changes; only its members and its network's secretariat see them;
+    - published: the office's levels, reviewed and published by the network's secretariat;
+    - reading: levels the office never gave: OVP Assess's reading of a published report (the
+      report's Part 4 charts), which the assessment's note on levels (`level_note`) explains.
+    """
+
+    SELF_ASSESSED = "self_assessed", _("Self-assessed, not yet published")
+    PUBLISHED = "published", _("Published by the secretariat after review")
+    READING = "reading", _("OVP Assess's reading of a published report")
+
+
+def level_source_of(*, status, level_note) -> str:
+    """The `LevelSource` of an assessment's levels from its status and note on levels."""
+    if level_note:
+        return LevelSource.READING
+    if status == "published":
+        return LevelSource.PUBLISHED
+    return LevelSource.SELF_ASSESSED
+
+
 class AssessmentQuerySet(models.QuerySet):
     """Who may see and do what with assessments: the one place that says it (docs/access.md).
 
@@ -390,6 +414,19 @@ class AssessmentQuerySet(models.QuerySet):
 
     def published(self):
         return self.filter(status=Assessment.Status.PUBLISHED)
+
+    def of_level_source(self, sources):
+        """Only assessments whose levels come from one of `sources` (LevelSource values);
+        the same rule as `level_source_of`, in SQL."""
+        reading = ~Q(level_note="")
+        wanted = Q(pk__in=[])
+        if LevelSource.READING in sources:
+            wanted |= reading
+        if LevelSource.PUBLISHED in sources:
+            wanted |= ~reading & Q(status=Assessment.Status.PUBLISHED)
+        if LevelSource.SELF_ASSESSED in sources:
+            wanted |= ~reading & ~Q(status=Assessment.Status.PUBLISHED)
+        return self.filter(wanted)
 
     def visible_to(self, user):
         """What `user` may read. Everything else is a 404 to them.
@@ -476,6 +513,7 @@ class Assessment(SeededTextTranslations):
         PUBLISHED = "published", _("Published")
 
     EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+    LevelSource = LevelSource
 
     framework = models.ForeignKey(
         Framework, on_delete=models.PROTECT, related_name="assessments",
@@ -589,6 +627,10 @@ class Assessment(SeededTextTranslations):
     @property
     def is_editable(self):
         return self.status in self.EDITABLE_STATUSES
+
+    def get_level_source(self) -> str:
+        """Where the levels come from (a `LevelSource` value)."""
+        return level_source_of(status=self.status, level_note=self.level_note)
 
     @property
     def days_left(self):

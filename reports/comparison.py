@@ -29,10 +29,13 @@ from criteria.models import (
     Assessment,
     Criterion,
     CriterionResponse,
+    LevelSource,
+    level_source_of,
 )
 
 from . import charts
 from .selectors import distribution_rows, level_headers
+from .statistic import MIN_N, Summary, summarise
 
 MAX_RADAR = 6
 #: The heatmap on the page shows at most this many rows; the exports carry every row.
@@ -65,6 +68,18 @@ SYNTHETIC_CHOICES = [
     ("exclude", _("Real data only")),
     ("include", _("Real and synthetic data")),
     ("only", _("Synthetic data only")),
+]
+#: Where the levels come from, short enough for a table cell (the page explains each in full).
+SOURCE_SHORT = {
+    LevelSource.SELF_ASSESSED: _("Self-assessed"),
+    LevelSource.PUBLISHED: _("Published (reviewed)"),
+    LevelSource.READING: _("OVP Assess's reading"),
+}
+#: The trend across rounds: a panel (the same offices in every round) unless asked otherwise.
+PANEL, UNBALANCED = "panel", "all"
+TREND_CHOICES = [
+    (PANEL, _("Panel: the same offices in every round")),
+    (UNBALANCED, _("Unbalanced: every assessment of each round")),
 ]
 SERIES_COLORS = ["#0b5563", "#b4531a", "#6a4c93", "#2a9d8f", "#c1121f", "#8a6d1d",
                  "#3a86ff", "#5a6472", "#7b2cbf"]
@@ -178,13 +193,25 @@ class ComparisonFilters(forms.Form):
         label=_("Cities (hand-picked)"),
         help_text=_("Every assessment of the city: its offices and its prevention ecosystem."),
     )
+    source = forms.MultipleChoiceField(
+        choices=LevelSource.choices, required=False, label=_("Where the levels come from"),
+        help_text=_("Self-assessed (not yet published), published by the secretariat after "
+                    "review, or OVP Assess's reading of a published report."),
+    )
     synthetic = forms.ChoiceField(choices=SYNTHETIC_CHOICES, required=False,
                                   label=_("Synthetic data"))
+    trend = forms.ChoiceField(
+        choices=TREND_CHOICES, required=False, label=_("Trend across rounds"),
+        help_text=_("A panel compares only offices assessed in every round of the selection, "
+                    "so a change is not just a change in who took part."),
+    )
     radar = IdsField(max_count=MAX_RADAR, required=False, label=_("Radar"),
                      help_text=_("Up to six assessments to overlay."))
 
     #: Query parameters that are not filters but are allowed beside them.
     EXTRA_PARAMS = {"shape"}
+    #: Fields that choose how to show the selection, not which assessments are in it.
+    VIEW_OPTIONS = {"synthetic", "radar", "trend"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -218,7 +245,7 @@ class ComparisonFilters(forms.Form):
 
     def active(self) -> bool:
         return any(self.cleaned_data.get(name) for name in self.base_fields
-                   if name not in {"synthetic", "radar"})
+                   if name not in self.VIEW_OPTIONS)
 
 
 ComparisonFilters.MULTI = {
@@ -273,6 +300,8 @@ def filtered_assessments(user, cleaned):
         qs = qs.filter(wanted)
     if cleaned.get("round"):
         qs = qs.filter(round__code__in=cleaned["round"])
+    if cleaned.get("source"):
+        qs = qs.of_level_source(cleaned["source"])
     if cleaned.get("office") or cleaned.get("city"):
         picked = Q(pk__in=[])
         if cleaned.get("office"):
@@ -296,17 +325,53 @@ class SubjectRow:
     round: str
     status: str
     status_label: str
+    source: str  # a LevelSource value
+    source_label: str
+    source_short: str  # the same, short enough for a table cell
     is_synthetic: bool
     levels: list[int | None]
-    mean: float | None
+    summary: Summary  # of the subject's own levels across the criteria
 
 
 @dataclass
-class TrendRow:
+class TrendCell:
     round: str
-    count: int
-    medians: list[float | None]
-    means: list[float | None]
+    summary: Summary
+
+
+@dataclass
+class TrendCriterion:
+    number: int
+    slug: str
+    name: str
+    cells: list[TrendCell]  # one per round, in the trend's round order
+
+
+@dataclass
+class Trend:
+    """The median level per criterion and round, over a panel or every assessment.
+
+    In a panel, a criterion's median in each round is over the same subjects: those with a
+    level on it in every round of the selection. Unbalanced, each round's median is over
+    whichever assessments of the round have a level on it.
+    """
+
+    view: str  # PANEL or UNBALANCED
+    rounds: list[str]
+    round_names: dict[str, str]
+    criteria: list[TrendCriterion]
+    assessments_per_round: list[int]  # in the view (for a panel: the panel's subjects)
+    panel: list[str] = field(default_factory=list)  # subjects in every round (panel view)
+    chart: charts.Chart | None = None
+    empty_reason: str = ""  # why there is no chart, in words (already translated)
+
+    @property
+    def is_panel(self) -> bool:
+        return self.view == PANEL
+
+    @property
+    def plotted(self) -> bool:
+        return self.chart is not None
 
 
 @dataclass
@@ -319,13 +384,13 @@ class Comparison:
     subject_count: int
     rounds: list[str]
     distribution: dict[int, list[int]]
-    trend: list[TrendRow]
+    trend: Trend
     includes_unpublished: bool
     includes_synthetic: bool
+    sources: list[tuple[str, str, int]] = field(default_factory=list)  # value, label, count
     heatmap: charts.Chart | None = None
     radar: charts.Chart | None = None
     distribution_chart: charts.Chart | None = None
-    trend_chart: charts.Chart | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -338,8 +403,8 @@ class Comparison:
 
 
 ASSESSMENT_VALUES = [
-    "pk", "round__code", "round__opens_on", "status", "scope", "subject_label", "is_synthetic",
-    "framework_id",
+    "pk", "round__code", "round__name", "round__opens_on", "status", "level_note", "scope",
+    "subject_label", "is_synthetic", "framework_id",
     "office_id", "office__name", "city_id", "city__name", "city__country",
 ]
 
@@ -352,60 +417,19 @@ def _subject(row):
     return str(_("%(city)s prevention ecosystem") % {"city": row["city__name"]})
 
 
-def _median(values):
-    return float(pd.Series(values).median()) if len(values) else None
-
-
-def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) -> Comparison:
-    """Compare `assessments` (already scoped to the reader and filtered). Three queries."""
-    status_labels = {k: str(v) for k, v in Assessment.Status.choices}
-    a_rows = list(assessments.values(*ASSESSMENT_VALUES))
-    ids = [r["pk"] for r in a_rows]
-    framework_ids = {r["framework_id"] for r in a_rows}
-    criteria = list(
+def _criteria(framework_ids):
+    return list(
         Criterion.objects.filter(framework_id__in=framework_ids or [0])
-        .order_by("number").values_list("number", "name").distinct()
-    ) if a_rows else []
-    numbers = [n for n, _name in criteria]
-    responses = pd.DataFrame(
-        list(CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
-             .values_list("assessment_id", "criterion__number", "level")) if a_rows else [],
-        columns=["assessment_id", "number", "level"],
+        .order_by("number").values_list("number", "slug", "name").distinct()
     )
-    # assessment × criterion matrix of levels (NaN where not given), one row per assessment.
-    matrix = (
-        responses.pivot_table(index="assessment_id", columns="number", values="level",
-                              aggfunc="first").reindex(index=ids, columns=numbers)
-        if len(responses.dropna()) else pd.DataFrame(index=ids, columns=numbers, dtype=float)
-    )
-    level_rows = dict(zip(
-        matrix.index,
-        ([None if math.isnan(v) else int(v) for v in row] for row in matrix.to_numpy(float)),
-        strict=True,
-    ))
 
-    def levels_of(pk):
-        return level_rows[pk]
 
-    frame = pd.DataFrame(a_rows, columns=ASSESSMENT_VALUES).rename(
-        columns={"round__code": "round"})
-    # Rounds are ordered by when they open, never by their text.
-    opens = {}
-    for r in a_rows:
-        opens[r["round__code"]] = min(opens.get(r["round__code"], r["round__opens_on"]),
-                                      r["round__opens_on"])
-    subjects = []
-    for r in a_rows:
-        key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
-        levels = levels_of(r["pk"])
-        scored = [v for v in levels if v is not None]
-        subjects.append(SubjectRow(
-            assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
-            country=str(r["city__country"]), round=r["round__code"], status=r["status"],
-            status_label=status_labels.get(r["status"], r["status"]),
-            is_synthetic=r["is_synthetic"], levels=levels,
-            mean=round(sum(scored) / len(scored), 2) if scored else None,
-        ))
+def build_comparison(assessments, *, radar_ids=(), trend_view=PANEL,
+                     max_rows=MAX_HEATMAP_ROWS) -> Comparison:
+    """Compare `assessments` (already scoped to the reader and filtered). Three queries."""
+    a_rows, criteria, subjects = _read(assessments)
+    numbers = [n for n, _slug, _name in criteria]
+    opens = _round_order(a_rows)
     # The heatmap, radar and distribution show each subject once, at its latest round.
     latest = {}
     for s in sorted(subjects, key=lambda s: (opens[s.round], s.round)):
@@ -429,30 +453,24 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
             if level is not None:
                 distribution[n][level] += 1
 
-    trend = []
-    if len(responses) and len(frame):
-        merged = responses.merge(frame[["pk", "round"]], left_on="assessment_id", right_on="pk")
-        merged = merged.dropna(subset=["level"])
-        grouped = merged.groupby(["round", "number"])["level"]
-        medians, means = grouped.median(), grouped.mean()
-        counts = frame.groupby("round")["pk"].count()
-        for round_name in sorted(frame["round"].unique(), key=lambda c: (opens[c], c)):
-            trend.append(TrendRow(
-                round=round_name, count=int(counts.get(round_name, 0)),
-                medians=[_num(medians.get((round_name, n))) for n in numbers],
-                means=[_num(means.get((round_name, n))) for n in numbers],
-            ))
-
+    source_counts = {value: 0 for value, _label in LevelSource.choices}
+    for s in subjects:
+        source_counts[s.source] += 1
+    names = [(n, name) for n, _slug, name in criteria]
     result = Comparison(
-        criteria=criteria, rows=rows, shown_rows=shown, radar_rows=radar_rows,
-        assessment_count=len(ids), subject_count=len(rows),
+        criteria=names, rows=rows, shown_rows=shown, radar_rows=radar_rows,
+        assessment_count=len(subjects), subject_count=len(rows),
         rounds=sorted({s.round for s in subjects}, key=lambda c: (opens[c], c)),
-        distribution=distribution, trend=trend,
+        distribution=distribution,
+        trend=build_trend(subjects, criteria, opens,
+                          {r["round__code"]: r["round__name"] for r in a_rows}, view=trend_view),
         includes_unpublished=any(s.status != Assessment.Status.PUBLISHED for s in subjects),
         includes_synthetic=any(s.is_synthetic for s in subjects), notes=notes,
+        sources=[(value, str(label), source_counts[value])
+                 for value, label in LevelSource.choices if source_counts[value]],
     )
     if shown:
-        labels = [f"{n}. {name}" for n, name in criteria]
+        labels = [f"{n}. {name}" for n, name in names]
         result.heatmap = charts.heatmap_chart(
             [f"{s.subject} ({s.city}, {s.round})" for s in shown], [str(n) for n in numbers],
             [s.levels for s in shown], x_names=labels, title=str(_("Level")),
@@ -463,24 +481,116 @@ def build_comparison(assessments, *, radar_ids=(), max_rows=MAX_HEATMAP_ROWS) ->
             title=str(_("Distribution of levels per criterion")),
         )
         result.radar = radar_chart(
-            [f"{n}. {name}" for n, name in criteria],
-            [(f"{s.subject} ({s.round})", s.levels) for s in radar_rows],
+            labels, [(f"{s.subject} ({s.round})", s.levels) for s in radar_rows],
             title=str(_("Levels of up to six offices")),
         )
-        if len(trend) > 1:
-            result.trend_chart = trend_chart(
-                [t.round for t in trend],
-                [(f"{n}. {name}", [t.means[i] for t in trend])
-                 for i, (n, name) in enumerate(criteria)],
-                title=str(_("Mean level per criterion, by round")),
-            )
     return result
 
 
-def _num(value):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return round(float(value), 2)
+def build_trend_only(assessments, *, view=PANEL) -> Trend:
+    """The trend of `assessments` alone (its export and API): the same three queries."""
+    a_rows, criteria, subjects = _read(assessments)
+    return build_trend(subjects, criteria, _round_order(a_rows),
+                       {r["round__code"]: r["round__name"] for r in a_rows}, view=view)
+
+
+def _round_order(a_rows):
+    """Round code → the day it opens: rounds are ordered by when they open, never by text."""
+    opens = {}
+    for r in a_rows:
+        opens[r["round__code"]] = min(opens.get(r["round__code"], r["round__opens_on"]),
+                                      r["round__opens_on"])
+    return opens
+
+
+def _read(assessments):
+    """The assessments' rows, their framework's criteria, and one SubjectRow each (levels in
+    criterion order). Three queries whatever the number of assessments."""
+    status_labels = {k: str(v) for k, v in Assessment.Status.choices}
+    source_labels = {k: str(v) for k, v in LevelSource.choices}
+    a_rows = list(assessments.values(*ASSESSMENT_VALUES))
+    ids = [r["pk"] for r in a_rows]
+    criteria = _criteria({r["framework_id"] for r in a_rows}) if a_rows else []
+    numbers = [n for n, _slug, _name in criteria]
+    responses = pd.DataFrame(
+        list(CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
+             .values_list("assessment_id", "criterion__number", "level")) if a_rows else [],
+        columns=["assessment_id", "number", "level"],
+    )
+    # assessment × criterion matrix of levels (NaN where not given), one row per assessment.
+    matrix = (
+        responses.pivot_table(index="assessment_id", columns="number", values="level",
+                              aggfunc="first").reindex(index=ids, columns=numbers)
+        if len(responses.dropna()) else pd.DataFrame(index=ids, columns=numbers, dtype=float)
+    )
+    level_rows = dict(zip(
+        matrix.index,
+        ([None if math.isnan(v) else int(v) for v in row] for row in matrix.to_numpy(float)),
+        strict=True,
+    ))
+    subjects = []
+    for r in a_rows:
+        key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
+        levels = level_rows[r["pk"]]
+        source = level_source_of(status=r["status"], level_note=r["level_note"])
+        subjects.append(SubjectRow(
+            assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
+            country=str(r["city__country"]), round=r["round__code"], status=r["status"],
+            status_label=status_labels.get(r["status"], r["status"]),
+            source=source, source_label=source_labels[source],
+            source_short=str(SOURCE_SHORT[source]),
+            is_synthetic=r["is_synthetic"], levels=levels, summary=summarise(levels),
+        ))
+    return a_rows, criteria, subjects
+
+
+def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
+    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not."""
+    rounds = sorted({s.round for s in subjects}, key=lambda c: (opens[c], c))
+    by_round = {r: [s for s in subjects if s.round == r] for r in rounds}
+    # Subjects with an assessment in every round (at most one each per round).
+    keys_per_round = [{s.key for s in by_round[r]} for r in rounds]
+    in_every = set.intersection(*keys_per_round) if keys_per_round else set()
+    trend_criteria = []
+    for i, (number, slug, name) in enumerate(criteria):
+        if view == PANEL:
+            # The same subjects in every round: those with a level on this criterion in each.
+            has_level = [{s.key for s in by_round[r] if s.levels[i] is not None} for r in rounds]
+            keys = set.intersection(*has_level) if has_level else set()
+            cells = [TrendCell(r, summarise(s.levels[i] for s in by_round[r] if s.key in keys))
+                     for r in rounds]
+        else:
+            cells = [TrendCell(r, summarise(s.levels[i] for s in by_round[r])) for r in rounds]
+        trend_criteria.append(TrendCriterion(number, slug, name, cells))
+    trend = Trend(
+        view=view, rounds=rounds, round_names=round_names, criteria=trend_criteria,
+        assessments_per_round=[
+            len(in_every) if view == PANEL else len(by_round[r]) for r in rounds],
+        panel=sorted(f"{s.subject} ({s.city})" for s in by_round[rounds[-1]]
+                     if s.key in in_every) if view == PANEL and rounds else [],
+    )
+    trend.empty_reason = _why_no_chart(trend)
+    if not trend.empty_reason:
+        trend.chart = trend_chart(trend)
+    return trend
+
+
+def _why_no_chart(trend) -> str:
+    """Why the trend is not drawn, in words; "" when it is."""
+    rounds = ", ".join(trend.rounds)
+    if len(trend.rounds) < 2:
+        return str(_("Only one round in this selection: choose offices assessed in several "
+                     "rounds to see a trend."))
+    if trend.is_panel and not trend.panel:
+        return str(_("No office or ecosystem in this selection was assessed in every one of "
+                     "its rounds (%(rounds)s), so there is no panel to follow. Choose rounds "
+                     "the same offices took part in, or show every assessment of each round "
+                     "(unbalanced).") % {"rounds": rounds})
+    if not any(c.summary.enough for t in trend.criteria for c in t.cells):
+        return str(_("Too few levels to state a median in any round: a median needs at "
+                     "least %(min_n)s levels, and the table gives n for each.")
+                   % {"min_n": MIN_N})
+    return ""
 
 
 # --- charts the network brief does not have ---------------------------------------------------
@@ -535,10 +645,27 @@ def radar_chart(axes, series, *, title) -> charts.Chart:
                         description=title)
 
 
-def trend_chart(rounds, series, *, title) -> charts.Chart:
-    """One line per criterion across rounds (mean level, 0–4)."""
-    left, top, plot_w, plot_h = 40, 16, 520, 200
-    width, height = left + plot_w + 20, top + plot_h + 40 + 15 * math.ceil(len(series) / 2)
+def trend_title(trend) -> str:
+    """What the trend chart shows, in words (its title and its text equivalent's caption)."""
+    if trend.is_panel:
+        return str(_("Median level per criterion, by round: panel of the same %(k)s offices "
+                     "in every round") % {"k": len(trend.panel)})
+    return str(_("Median level per criterion, by round: every assessment of each round "
+                 "(unbalanced; the offices differ between rounds)"))
+
+
+def trend_chart(trend) -> charts.Chart:
+    """One line per criterion across rounds: the median level (0–4) where n is enough.
+
+    A round where n is below the minimum has no point: the line breaks there, and the table
+    beside the chart gives n and says "too few"."""
+    rounds = trend.rounds
+    title = trend_title(trend)
+    y_title = str(_("Median level (0–4)"))
+    x_title = str(_("Round"))
+    left, top, plot_w, plot_h = 56, 16, 504, 200
+    width = left + plot_w + 20
+    height = top + plot_h + 58 + 15 * math.ceil(len(trend.criteria) / 2)
 
     def x(i):
         return left + (plot_w * i / max(len(rounds) - 1, 1))
@@ -551,34 +678,55 @@ def trend_chart(rounds, series, *, title) -> charts.Chart:
         body.append(f'<line x1="{left}" y1="{y(level):.1f}" x2="{left + plot_w}" '
                     f'y2="{y(level):.1f}" stroke="{charts.GRID}"/>')
         body.append(charts._text(left - 6, y(level) + 3, str(level), 9, "end", charts.MUTED))
+    body.append(f'<text x="12" y="{top + plot_h / 2:.1f}" font-size="9" fill="{charts.MUTED}" '
+                f'text-anchor="middle" transform="rotate(-90 12 {top + plot_h / 2:.1f})">'
+                f'{escape(y_title)}</text>')
     for i, name in enumerate(rounds):
         body.append(charts._text(x(i), top + plot_h + 14, name, 9, "middle", charts.MUTED))
-    for k, (name, values) in enumerate(series):
+    body.append(charts._text(left + plot_w / 2, top + plot_h + 30, x_title, 9, "middle",
+                             charts.MUTED))
+    for k, criterion in enumerate(trend.criteria):
         color = SERIES_COLORS[k % len(SERIES_COLORS)]
-        pts = [(x(i), y(v)) for i, v in enumerate(values) if v is not None]
-        if len(pts) > 1:
-            path = " ".join(f"{'M' if j == 0 else 'L'}{px:.1f} {py:.1f}"
-                            for j, (px, py) in enumerate(pts))
-            body.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
-        for px, py in pts:
-            body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
+        values = [c.summary.median for c in criterion.cells]
+        runs, run = [], []
+        for i, v in enumerate(values):  # a missing median breaks the line
+            if v is None:
+                runs, run = runs + [run] if run else runs, []
+            else:
+                run.append((x(i), y(v)))
+        runs = runs + [run] if run else runs
+        for part in runs:
+            if len(part) > 1:
+                path = " ".join(f"{'M' if j == 0 else 'L'}{px:.1f} {py:.1f}"
+                                for j, (px, py) in enumerate(part))
+                body.append(f'<path d="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+            for px, py in part:
+                body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="{color}"/>')
         lx = 10 + (k % 2) * 280
-        ly = top + plot_h + 30 + (k // 2) * 15
+        ly = top + plot_h + 48 + (k // 2) * 15
         body.append(f'<rect x="{lx}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
-        body.append(charts._text(lx + 14, ly, name[:42], 9))
+        body.append(charts._text(lx + 14, ly, f"{criterion.number}. {criterion.name}"[:42], 9))
+    hover = escape(str(_("Round %(round)s: median %(median)s, IQR %(q1)s–%(q3)s, n = %(n)s")
+                       % {"round": "%{x}", "median": "%{y}", "q1": "%{customdata[1]}",
+                          "q3": "%{customdata[2]}", "n": "%{customdata[0]}"}))
     plotly = {
         "data": [
-            {"type": "scatter", "mode": "lines+markers", "name": escape(name),
-             "x": list(rounds), "y": values,
+            {"type": "scatter", "mode": "lines+markers",
+             "name": escape(f"{c.number}. {c.name}"),
+             "x": list(rounds), "y": [cell.summary.median for cell in c.cells],
+             "customdata": [[cell.summary.n, cell.summary.q1, cell.summary.q3]
+                            for cell in c.cells],
+             "connectgaps": False,
+             "hovertemplate": hover + "<extra>" + escape(f"{c.number}. {c.name}") + "</extra>",
              "line": {"color": SERIES_COLORS[k % len(SERIES_COLORS)], "width": 2}}
-            for k, (name, values) in enumerate(series)
+            for k, c in enumerate(trend.criteria)
         ],
         "layout": charts._layout(
-            height=420, margin={"l": 50, "r": 20, "t": 20, "b": 40},
-            xaxis={"type": "category", "fixedrange": True},
+            height=440, margin={"l": 60, "r": 20, "t": 20, "b": 40},
+            xaxis={"type": "category", "fixedrange": True, "title": {"text": escape(x_title)}},
             yaxis={"range": [0, 4.1], "dtick": 1, "gridcolor": charts.GRID, "fixedrange": True,
-                   "title": {"text": escape(title)}},
-            legend={"orientation": "h", "x": 0, "y": -0.2},
+                   "title": {"text": escape(y_title)}},
+            legend={"orientation": "h", "x": 0, "y": -0.25},
         ),
     }
     return charts.Chart(svg=charts._svg(width, height, body, title), plotly=plotly,

@@ -9,7 +9,15 @@ from cities.models import AuditEvent
 from criteria.models import Assessment
 
 from . import tabular
-from .comparison import ComparisonFilters, build_comparison, filtered_assessments
+from .comparison import (
+    PANEL,
+    UNBALANCED,
+    ComparisonFilters,
+    build_comparison,
+    build_trend_only,
+    filtered_assessments,
+)
+from .statistic import MIN_N
 
 SHAPES = {"tidy", "wide"}
 
@@ -26,6 +34,13 @@ def _bad_request(form, extra=None):
     return JsonResponse({"errors": errors}, status=400)
 
 
+def _with(request, **params):
+    query = request.GET.copy()
+    for name, value in params.items():
+        query[name] = value
+    return query.urlencode()
+
+
 def compare(request):
     form = _filters(request)
     visible = Assessment.objects.filter(
@@ -36,13 +51,23 @@ def compare(request):
         "rounds": list(visible.order_by("-round__opens_on", "round__code")
                         .values_list("round__code", "round__name").distinct()),
         "query": request.GET.urlencode(),
+        "query_suffix": f"?{request.GET.urlencode()}" if request.GET else "",
         # The radar picker resubmits the current filters beside the chosen assessments.
         "carry": [(k, v) for k in request.GET for v in request.GET.getlist(k) if k != "radar"],
+        # The trend's two views, each with the rest of the query unchanged.
+        "query_panel": _with(request, trend=PANEL),
+        "query_all": _with(request, trend=UNBALANCED),
+        "min_n": MIN_N,
+        "trend_view": (form.cleaned_data.get("trend") if hasattr(form, "cleaned_data") else "")
+        or PANEL,
     }
     if form.has_problems:
         return render(request, "reports/compare.html", context, status=400)
     assessments = filtered_assessments(request.user, form.cleaned_data)
-    context["comparison"] = build_comparison(assessments, radar_ids=form.cleaned_data["radar"])
+    context["comparison"] = build_comparison(
+        assessments, radar_ids=form.cleaned_data["radar"],
+        trend_view=form.cleaned_data["trend"] or PANEL,
+    )
     return render(request, "reports/compare.html", context)
 
 
@@ -64,3 +89,20 @@ def compare_export(request, fmt):
         audit.record(AuditEvent.Action.EXPORT, detail=f"comparison {shape} {fmt}: "
                      f"{request.GET.urlencode()}", networks=audit.networks_of_user(request.user))
     return tabular.export_response(fmt, columns, rows, stem=f"ovp-comparison-{shape}")
+
+
+def compare_trend_export(request, fmt):
+    """The trend across rounds as shown on the page (the same `trend=` view and filters), one
+    row per round × criterion; `GET /api/comparison/trend/` answers the same rows."""
+    if fmt not in tabular.FORMATS:
+        raise Http404("Unknown export format.")
+    form = _filters(request)
+    if form.has_problems:
+        return _bad_request(form)
+    view = form.cleaned_data["trend"] or PANEL
+    trend = build_trend_only(filtered_assessments(request.user, form.cleaned_data), view=view)
+    if request.user.is_authenticated:  # may include what is not public
+        audit.record(AuditEvent.Action.EXPORT, detail=f"comparison trend {fmt}: "
+                     f"{request.GET.urlencode()}", networks=audit.networks_of_user(request.user))
+    return tabular.export_response(fmt, tabular.TREND_COLUMNS, tabular.trend_rows(trend),
+                                   stem=f"ovp-comparison-trend-{view}")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import statistics
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -41,6 +40,7 @@ from .plan_selectors import (
     build_action_plan,
     build_since_last_round,
 )
+from .statistic import MIN_N, Summary, summarise
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
@@ -54,8 +54,8 @@ STRONG_SECOND = 0.5
 #: When more criteria than this tie at the weakest level, the brief says so and lists first the
 #: criteria whose peer practices best match their opportunities (not simply by number).
 TIE_REORDER_OVER = 4
-#: A median over fewer peers than this is not shown: over one peer it is that peer's level.
-MIN_MEDIAN_PEERS = 3
+#: A median over fewer peers than this is not shown (reports/statistic.py says why).
+MIN_MEDIAN_PEERS = MIN_N
 SAFE_LINK_SCHEMES = ("http://", "https://")
 
 
@@ -446,8 +446,9 @@ def network_medians(assessment) -> tuple[dict[int, tuple[float, int]], int]:
 
     Medians are aggregates, so they may draw on assessments the reader cannot open; that is
     why a criterion with fewer than `MIN_MEDIAN_PEERS` levels gets no median (over one peer it
-    would be that peer's level). The assessment itself is not its own peer. A city in no
-    network is compared with every published assessment of the round. One query.
+    would be that peer's level). The statistic is `reports.statistic.summarise`, the one every
+    comparison states. The assessment itself is not its own peer. A city in no network is
+    compared with every published assessment of the round. One query.
     """
     network_cities = City.objects.filter(networks__cities__pk=assessment.city_id)
     peers = Assessment.objects.published().filter(
@@ -462,12 +463,9 @@ def network_medians(assessment) -> tuple[dict[int, tuple[float, int]], int]:
     for assessment_id, number, level in rows:
         by_criterion[number].append(level)
         assessments.add(assessment_id)
+    summaries = {number: summarise(levels) for number, levels in by_criterion.items()}
     return (
-        {
-            number: (float(statistics.median(levels)), len(levels))
-            for number, levels in by_criterion.items()
-            if len(levels) >= MIN_MEDIAN_PEERS
-        },
+        {number: (s.median, s.n) for number, s in summaries.items() if s.enough},
         len(assessments),
     )
 
@@ -984,7 +982,11 @@ class GapRow:
     name: str
     low_count: int
     total: int
-    median: float | None
+    summary: Summary
+
+    @property
+    def median(self) -> float | None:
+        return self.summary.median
 
 
 @dataclass
@@ -1043,8 +1045,17 @@ class NetworkBrief:
 
 def distribution_rows(criteria, distribution):
     """The distribution chart's figures as table rows, its text equivalent on the page and in
-    the PDF: (number, name, offices at each level 0..4)."""
-    return [(n, name, distribution.get(n, [0] * 5)) for n, name in criteria]
+    the PDF: (number, name, offices at each level 0..4, the statistic of those levels)."""
+    rows = []
+    for n, name in criteria:
+        counts = distribution.get(n, [0] * 5)
+        rows.append((n, name, counts, summarise(_levels_of_counts(counts))))
+    return rows
+
+
+def _levels_of_counts(counts):
+    """[2, 0, 1, …] (offices per level) → [0, 0, 2, …] (each office's level)."""
+    return [level for level, count in enumerate(counts) for _i in range(count)]
 
 
 def level_headers():
@@ -1074,7 +1085,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
         row = [levels[n].level if n in levels else None for n in numbers]
         subjects.append(HeatRow(a.pk, str(a.subject), a.city.name,
                                 str(a.get_status_display()), row,
-                                not_self_given=bool(a.level_note.strip())))
+                                not_self_given=(a.get_level_source()
+                                                == Assessment.LevelSource.READING)))
         matrix.append(row)
         for n, r in levels.items():
             if r.level is not None and n in distribution:
@@ -1086,9 +1098,8 @@ def build_network_brief(assessments, *, round) -> NetworkBrief:
     for n, name in criteria:
         counts = distribution[n]
         total = sum(counts)
-        levels = [lvl for lvl, c in enumerate(counts) for _i in range(c)]
         gaps.append(GapRow(n, name, counts[0] + counts[1], total,
-                           float(statistics.median(levels)) if levels else None))
+                           summarise(_levels_of_counts(counts))))
     gaps.sort(key=lambda g: (-g.low_count, g.median if g.median is not None else 9, g.number))
     labels = [f"{n}. {name}" for n, name in criteria]
     return NetworkBrief(

@@ -24,9 +24,10 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cities.models import NetworkMembership
-from criteria.models import Criterion, CriterionResponse
+from criteria.models import Criterion, CriterionResponse, level_source_of
 
 from .comparison import budget_band
+from .statistic import MIN_N
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
@@ -74,6 +75,10 @@ TIDY_COLUMNS = [
     Column("round", "Round code (safe in URLs and file names), e.g. 2023"),
     Column("round_name", "Round name as the network secretariat wrote it"),
     Column("status", "draft, submitted, changes_requested or published"),
+    Column("level_source", "Where the levels come from: self_assessed (the office's own, not "
+                           "yet published), published (reviewed and published by the network "
+                           "secretariat) or reading (OVP Assess's reading of a published report, "
+                           "not given by the office)"),
     Column("scope", "office, or city_ecosystem when a city's ecosystem is assessed"),
     Column("is_synthetic", "true for generated test data (only exported when asked)"),
     Column("framework_version", "Version of the framework the levels are against"),
@@ -110,7 +115,7 @@ TIDY_COLUMNS = [
 
 _TIDY_QUERY = [
     "assessment_id", "assessment__round__code", "assessment__round__name",
-    "assessment__status", "assessment__scope",
+    "assessment__status", "assessment__level_note", "assessment__scope",
     "assessment__is_synthetic", "assessment__framework__version", "assessment__subject_label",
     "assessment__office__slug", "assessment__office__name", "assessment__city_id",
     "assessment__city__slug", "assessment__city__name", "assessment__city__country",
@@ -155,7 +160,8 @@ def tidy_rows(assessments):
 
 def tidy_convert(rows, networks):
     """Raw rows of `tidy_queryset` → tuples in TIDY_COLUMNS order."""
-    for (aid, round_, round_name, status, scope, synthetic, version, label, office_slug,
+    for (aid, round_, round_name, status, level_note, scope, synthetic, version, label,
+         office_slug,
          office_name,
          city_id, city_slug, city_name, country, region, location, office_location, police,
          amount, currency, budget_year, fte, staffing, expertise, primary, secondary,
@@ -164,7 +170,8 @@ def tidy_convert(rows, networks):
         if location in (None, "unknown") and office_location:
             location = office_location
         yield (
-            aid, round_, round_name, status, scope, synthetic, version,
+            aid, round_, round_name, status,
+            level_source_of(status=status, level_note=level_note), scope, synthetic, version,
             label or office_name or city_name, office_slug or "", office_name or "",
             city_slug, city_name, str(country), region, str(country) == "US",
             networks.get(city_id, ""), location or "unknown", police or "unknown",
@@ -176,7 +183,7 @@ def tidy_convert(rows, networks):
 
 # --- the wide format --------------------------------------------------------------------------
 
-_WIDE_FACTS = 28  # the tidy columns up to (not including) criterion_number
+_WIDE_FACTS = 29  # the tidy columns up to (not including) criterion_number
 
 
 def wide_columns(assessments) -> list[Column]:
@@ -202,6 +209,43 @@ def wide_rows(assessments, columns):
         yield group[0][:_WIDE_FACTS] + tuple(levels.get(n) for n in numbers)
 
 
+# --- the trend across rounds -------------------------------------------------------------------
+
+#: One row per round × criterion: the trend's table, chart and API answer, figure for figure.
+TREND_COLUMNS = [
+    Column("trend", "panel (the same offices in every round) or all (every assessment of "
+                    "each round: unbalanced)"),
+    Column("round", "Round code"),
+    Column("round_name", "Round name as the network secretariat wrote it"),
+    Column("criterion_number", "1–9"),
+    Column("criterion_slug", "Criterion identifier"),
+    Column("criterion_name", "Criterion name"),
+    Column("n", "Levels the figures are taken over (in a panel, the same offices each round)"),
+    Column("min_n", f"Fewest levels a median is given over ({MIN_N}); below it the figures "
+                    "are empty"),
+    Column("median", "Median level (0–4), empty when n is below min_n"),
+    Column("q1", "First quartile (linear interpolation, type 7), empty when n < min_n"),
+    Column("q3", "Third quartile (linear interpolation, type 7), empty when n < min_n"),
+]
+
+
+def trend_rows(trend):
+    """Tuples in TREND_COLUMNS order from a `comparison.Trend` (criterion, then round)."""
+    for criterion in trend.criteria:
+        for cell in criterion.cells:
+            s = cell.summary
+            yield (trend.view, cell.round, trend.round_names.get(cell.round, cell.round),
+                   criterion.number, criterion.slug, criterion.name, s.n, MIN_N, s.median,
+                   s.q1, s.q3)
+
+
+def row_dicts(columns, rows):
+    """Rows as dicts keyed by column name, with JSON's values (the JSON export and the API)."""
+    names = [c.name for c in columns]
+    for row in rows:
+        yield {name: _json_value(v) for name, v in zip(names, row, strict=True)}
+
+
 # --- renderers --------------------------------------------------------------------------------
 
 
@@ -219,10 +263,8 @@ def _csv_lines(columns, rows):
 
 
 def _json_chunks(columns, rows):
-    names = [c.name for c in columns]
     yield "["
-    for i, row in enumerate(rows):
-        item = {name: _json_value(v) for name, v in zip(names, row, strict=True)}
+    for i, item in enumerate(row_dicts(columns, rows)):
         yield ("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False, default=str)
     yield "\n]\n"
 

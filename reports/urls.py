@@ -23,4 +23,6 @@ urlpatterns = [
     path("briefs/", views.public_briefs, name="public-briefs"),
     path("compare/", research_views.compare, name="compare"),
     path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),
+    path("compare/trend.<str:fmt>", research_views.compare_trend_export,
+         name="compare-trend-export"),
 ]

@@ -206,6 +206,7 @@ ROWS = {
     "set_language": Row(get=everyone(405)),  # POST only
     # --- API (format-suffixed twins share the row and are asked for JSON)
     "api:comparison": Row(get=everyone()),
+    "api:comparison-trend": Row(get=everyone()),
     "api:schema": Row(get=everyone()),
     "api:docs": Row(get=everyone()),
     "api:redoc": Row(get=everyone()),
@@ -371,6 +372,7 @@ ROWS = {
     "reports:public-briefs": Row(get=everyone()),
     "reports:compare": Row(get=everyone()),
     "reports:compare-export": Row(kwargs=lambda o: {"fmt": "csv"}, get=everyone()),
+    "reports:compare-trend-export": Row(kwargs=lambda o: {"fmt": "csv"}, get=everyone()),
     "reports:brief": Row(kwargs=draft(), get=SEE_DRAFT),
     "reports:plan-export": Row(kwargs=lambda o: {"pk": o["draft"].pk, "fmt": "csv"},
                                get=SEE_DRAFT),

@@ -24,6 +24,9 @@ pytestmark = pytest.mark.django_db
     ("/api/comparison/?budget=lots", "budget"),
     ("/api/comparison/?network=nope", "network"),
     ("/api/comparison/?colour=red", "colour"),
+    ("/api/comparison/?source=guess", "source"),
+    ("/api/comparison/trend/?trend=sideways", "trend"),
+    ("/api/comparison/trend/?source=guess", "source"),
 ])
 def test_bad_query_is_400_naming_the_field(api_as, url, field):
     result = api_as("researcher").get(url)
@@ -39,6 +42,8 @@ def test_bad_query_is_400_naming_the_field(api_as, url, field):
     ("/compare/?colour=red", "colour"),
     ("/compare/export.csv?us=maybe", "us"),
     ("/compare/export.xlsx?shape=tall", "shape"),
+    ("/compare/?trend=sideways", "trend"),
+    ("/compare/trend.csv?source=guess", "source"),
     ("/practices/?criterion=42", "criterion"),
     ("/practices/export.json?colour=red", "colour"),
 ])

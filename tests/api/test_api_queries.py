@@ -18,6 +18,9 @@ LISTS = [
     ("/api/evidence/", 2),
     ("/api/good-practices/", 2),
     ("/api/comparison/?synthetic=include", 3),  # + networks of each city
+    # not paginated (rounds × criteria rows): assessments, criteria, levels
+    ("/api/comparison/trend/?synthetic=include", 3),
+    ("/api/comparison/trend/?synthetic=include&trend=all", 3),
 ]
 
 

@@ -49,11 +49,11 @@ def test_network_distribution_is_written_out_on_the_page_and_in_the_pdf(as_perso
     html = as_persona("researcher").get(
         reverse("reports:network-brief", args=["2023"])).content.decode()
     table = html.split('class="data-table dist-table"', 1)[1].split("</table>", 1)[0]
-    for number, _name, counts in network.distribution_rows:
+    for number, _name, counts, _summary in network.distribution_rows:
         cells = "".join(f'<td class="num">{c}</td>' for c in counts)
         assert f'<span class="so-no">{number}</span>' in table
         assert cells in table, number
-    assert sum(sum(c) for _n, _m, c in network.distribution_rows) > 0
+    assert sum(sum(c) for _n, _m, c, _s in network.distribution_rows) > 0
 
     _name, _type, content = renderers.render_network_pdf(network, lang="en")
     text = pdf_text(content, tmp_path)

@@ -56,3 +56,39 @@ def api_client_for(request):
         return client
 
     return make
+
+
+@pytest.fixture
+def cohort(db):
+    """Four offices of one city over two published rounds, for the statistic and the panel.
+
+    2024: A, B, C; 2025: A, B, C and D (D's levels are OVP Assess's reading of a report).
+    Criterion 1 — 2024: A 0, B 1, C 2; 2025: A 1, B 2, C 3, D 4.
+    Criterion 2 — 2024: A 2, B 2 (C gave none); 2025: A 3, B 3, C 3, D 0.
+    """
+    network = Network.objects.get(slug="pioc")
+    city = City.objects.create(slug="cohortville", name="Cohortville", country="GB",
+                               region="europe")
+    NetworkMembership.objects.create(network=network, city=city)
+    offices = {k: Office.objects.create(slug=f"cohort-{k.lower()}", city=city,
+                                        name=f"Cohort office {k}") for k in "ABCD"}
+    framework = Framework.objects.default()
+    criteria = {c.number: c for c in framework.criteria.filter(number__in=[1, 2])}
+    plan = {
+        "2024": {"A": (0, 2), "B": (1, 2), "C": (2, None)},
+        "2025": {"A": (1, 3), "B": (2, 3), "C": (3, 3), "D": (4, 0)},
+    }
+    assessments = {}
+    for code, levels in plan.items():
+        rnd = make_round(network, code, offices=list(offices.values()),
+                         opens_on=dt.date(int(code), 1, 1), closes_on=dt.date(int(code), 12, 31))
+        for key, (first, second) in levels.items():
+            a = Assessment.objects.create(
+                framework=framework, office=offices[key], city=city, round=rnd,
+                status=Assessment.Status.PUBLISHED, is_public=True,
+                published_at=dt.datetime(int(code), 6, 1, tzinfo=dt.UTC),
+                level_note="Read from a published chart." if key == "D" else "")
+            CriterionResponse.objects.create(assessment=a, criterion=criteria[1], level=first)
+            CriterionResponse.objects.create(assessment=a, criterion=criteria[2], level=second)
+            assessments[(code, key)] = a
+    return {"city": city, "offices": offices, "assessments": assessments}

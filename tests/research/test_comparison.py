@@ -51,9 +51,11 @@ def test_latest_round_on_heatmap_and_trend_over_rounds(researcher, tiny):
     result = _compare(researcher, "office=testville-ovp")
     assert [r.round for r in result.rows] == ["2025"]
     assert result.rows[0].levels[:2] == [2, 4]
-    assert [(t.round, t.medians[:2]) for t in result.trend] == [("2024", [1.0, 2.0]),
-                                                                 ("2025", [2.0, 4.0])]
-    assert result.trend_chart is not None
+    # One office: every round's n is 1, below the minimum, so no median and no chart.
+    assert result.trend.rounds == ["2024", "2025"] and result.trend.panel == [
+        "Testville OVP (Testville)"]
+    assert [c.summary.n for c in result.trend.criteria[0].cells] == [1, 1]
+    assert result.trend.chart is None and "at least 3" in result.trend.empty_reason
     assert result.distribution[1] == [0, 0, 1, 0, 0]
 
 
@@ -66,12 +68,14 @@ def test_radar_takes_at_most_six(researcher, tiny):
     assert not form.is_valid() and "radar" in form.error_dict()
 
 
-def test_page_shows_charts_and_export_links(client, researcher, tiny):
+def test_page_shows_charts_and_export_links(client, researcher, tiny, cohort):
     client.force_login(researcher)
-    html = client.get("/compare/?office=testville-ovp&office=reach-edmonton").content.decode()
+    html = client.get("/compare/?office=testville-ovp&city=cohortville").content.decode()
     for marker in ('id="chart-heatmap"', 'id="chart-radar"', 'id="chart-distribution"',
                    'id="chart-trend"', "/compare/export.xlsx?office=testville-ovp",
-                   "/api/comparison/?office=testville-ovp"):
+                   "/api/comparison/?office=testville-ovp",
+                   "/compare/trend.csv?office=testville-ovp&amp;city=cohortville",
+                   "/api/comparison/trend/?office=testville-ovp&amp;city=cohortville"):
         assert marker in html
 
 

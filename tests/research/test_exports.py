@@ -18,9 +18,9 @@ def _body(response):
 
 def _tidy_expected(tiny):
     a24, a25 = tiny["assessments"]
-    facts = ["published", "office", "false", "2024.1", "Testville OVP", "testville-ovp",
-             "Testville OVP", "testville", "Testville", "US", "north_america", "true", "pioc",
-             "public_health", "unknown", "2500000.00", "USD"]
+    facts = ["published", "published", "office", "false", "2024.1", "Testville OVP",
+             "testville-ovp", "Testville OVP", "testville", "Testville", "US", "north_america",
+             "true", "pioc", "public_health", "unknown", "2500000.00", "USD"]
     rows = []
     for a, levels in ((a24, ("1", "2")), (a25, ("2", "4"))):
         base = [str(a.pk), a.round.code, a.round.name, *facts, a.round.code, "1m_5m", "12.5",
@@ -135,3 +135,7 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     # + the criteria for the wide columns
     with django_assert_num_queries(9):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
+    # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
+    # selector's three, whatever the size); the audit event (event, networks, link rows)
+    with django_assert_num_queries(9):
+        _body(client.get("/compare/trend.csv?synthetic=include"))
