@@ -190,19 +190,22 @@ def _response_form(response, data=None):
 
 
 def response_edit(request, pk, number):
-    assessment, access = get_assessment_for_user(request, pk)
-    response = response_for(assessment, number)
     if request.method != "POST":
+        assessment, access = get_assessment_for_user(request, pk)
+        response = response_for(assessment, number)
         if not access.can_edit:
             return redirect(f"{assessment.get_absolute_url()}#criterion-{number}")
         form = _response_form(response)
         return render(request, "criteria/response_edit.html",
                       _edit_context(request, assessment, access, response, form))
 
+    # An autosave arrives every pause of every editor: one access check, one read of the
+    # answer (still a 404 for what the user may not see, a 403 with its reason otherwise).
     try:
         assessment, access = get_assessment_for_user(request, pk, need=EDIT)
     except PermissionDenied as refused:
         return _refused(request, refused)
+    response = response_for(assessment, number)
     form = _response_form(response, request.POST)
     if not form.is_valid():
         if request.htmx:
@@ -224,7 +227,7 @@ def response_edit(request, pk, number):
         return render(request, "criteria/partials/save_status.html", {
             "state": "saved", "response": saved, "merged_note": merged_note,
             "values": json.dumps(_client_values(saved)),
-            "contradictions": consistency.contradictions(assessment, number=number),
+            "contradictions": consistency.contradictions(assessment, [saved], number=number),
             "oob_consistency": True,
         })
     request.session[f"saved-{response.pk}"] = True

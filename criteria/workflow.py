@@ -8,6 +8,8 @@ differently raise `StaleVersion` and nothing is written, so two editors never si
 overwrite each other. A stale save whose content equals what is stored is no conflict.
 """
 
+import copy
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
@@ -298,7 +300,18 @@ def save_response(*, response, content, base_version, by, merge=True):
         content = write
         if not _claim(response.pk, current.version):
             raise StaleVersion(current)
-    fresh = CriterionResponse.objects.get(pk=response.pk)
+        fresh = current
+        fresh.version += 1
+    elif response.version == base_version:
+        # The claim succeeded from the version this copy holds, and every write of a response
+        # moves its version on (the admin's too): this copy is what is stored. No re-read;
+        # a copy, so the caller's object still shows what it was given.
+        fresh = copy.copy(response)
+        fresh.version += 1
+    else:
+        fresh = CriterionResponse.objects.get(pk=response.pk)
+    fresh.criterion = response.criterion  # what the status line and its checks read
+    fresh.assessment = response.assessment
     for name, value in content.items():
         setattr(fresh, name, value)
     fresh.carried_over = False

@@ -13,6 +13,15 @@ from django.test import override_settings
 from cities.models import User
 
 
+def pytest_configure(config):
+    """Passwords hash quickly in tests. Production keeps Django's PBKDF2 (a million rounds,
+    slow on purpose), which cost every seeding of the demo logins and every sign-in in a
+    browser test about half a second per password."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(DEBUG=True):

@@ -57,6 +57,25 @@ def test_autosave_answers_with_the_status_and_the_new_version(client, editor_a, 
     assert f'value="{response.version + 1}"' in body and 'hx-swap-oob="true"' in body
 
 
+def test_an_autosave_runs_a_fixed_number_of_queries(client, editor_a, palmira_draft,
+                                                   django_assert_num_queries):
+    """Every pause of every editor is an autosave: it reads the assessment once."""
+    client.force_login(editor_a)
+    response = palmira_draft.responses.get(criterion__number=2)
+    client.get(edit_url(palmira_draft, 2))
+    # session, user, network MFA rule; the assessment (with office, city, round, framework),
+    # the membership's role, the network check of access; the answer with its criterion,
+    # the rubric; savepoint, the assessment locked, the version claimed, the answer written,
+    # its history row, release; the profile for the consistency check.
+    with django_assert_num_queries(15):
+        result = client.post(edit_url(palmira_draft, 2), answer(response.version),
+                             headers={"HX-Request": "true"})
+    assert result.status_code == 200
+    saved = CriterionResponse.objects.get(pk=response.pk)
+    assert saved.version == response.version + 1 and saved.level == 2
+    assert saved.history.first().current_strengths == "A public mandate since 2020."
+
+
 def test_a_stale_save_shows_both_versions_and_overwrites_nothing(client, editor_a,
                                                                 palmira_draft, viewer_a):
     client.force_login(editor_a)
