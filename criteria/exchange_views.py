@@ -156,11 +156,17 @@ def exchange_detail(request, pk):
 @require_POST
 def exchange_status(request, pk):
     exchange, rights = get_exchange_for_user(request, pk)
+    if not (rights.can_answer or rights.can_follow_up):
+        raise PermissionDenied(rights.refusal(answering=exchange.status
+                                              == ExchangeRequest.Status.REQUESTED))
+    version = request.POST.get("version", "")
+    if version.isdigit() and int(version) != exchange.version:
+        # Someone changed it since this page was loaded: say what happened, keep the note.
+        return _stale(request, exchange, rights)
     allowed = exchanges.allowed_changes(exchange, rights)
     if not allowed:
-        raise PermissionDenied(rights.refusal(answering=exchange.status
-                                              == ExchangeRequest.Status.REQUESTED)
-                               or _("This request cannot change any more."))
+        raise PermissionDenied(_("This request is “%(status)s”: it cannot change that way "
+                                 "now.") % {"status": exchange.get_status_display()})
     form = ExchangeStatusForm(request.POST, allowed=allowed)
     if not form.is_valid():
         return render(request, "criteria/exchange_detail.html",
@@ -171,13 +177,7 @@ def exchange_status(request, pk):
             note=form.cleaned_data["note"], base_version=form.cleaned_data["version"],
             by=request.user)
     except workflow.StaleVersion as stale:
-        current = stale.current
-        context = _detail_context(request, current, rights, ExchangeStatusForm(
-            {**request.POST.dict(), "version": current.version},
-            allowed=exchanges.allowed_changes(current, rights)))
-        context["stale"] = current
-        context["exchange"] = current
-        return render(request, "criteria/exchange_detail.html", context, status=409)
+        return _stale(request, stale.current, rights)
     except workflow.WorkflowError as refused:
         for field, problem in refused.problems:
             form.add_error(field if field in form.fields else None, problem)
@@ -186,6 +186,19 @@ def exchange_status(request, pk):
     messages.success(request, _("The request is now “%(status)s”.")
                      % {"status": saved.get_status_display()})
     return redirect(saved.get_absolute_url())
+
+
+def _stale(request, current, rights):
+    current = ExchangeRequest.objects.select_related(
+        "criterion", "assessment__round", "requester_office__city", "peer_office__city",
+        "updated_by", "action").get(pk=current.pk)
+    allowed = exchanges.allowed_changes(current, rights)
+    form = ExchangeStatusForm(initial={"version": current.version,
+                                       "note": request.POST.get("note", "")}, allowed=allowed)
+    context = _detail_context(request, current, rights, form)
+    context["stale"] = current
+    context["kept_note"] = request.POST.get("note", "") if not allowed else ""
+    return render(request, "criteria/exchange_detail.html", context, status=409)
 
 
 @login_required
