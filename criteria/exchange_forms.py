@@ -33,7 +33,7 @@ class ExchangeStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Answer"), choices=ExchangeRequest.Status.choices,
                                widget=forms.HiddenInput)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         max_length=EXCHANGE_TEXT_MAX_CHARS)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
