@@ -195,6 +195,8 @@ def test_a_stale_answer_changes_nothing(client, palmira_draft, editor_a, peer_ed
     exchange = _ask(palmira_draft, editor_a)
     exchanges.change_status(exchange=exchange, status="accepted", note="Yes", base_version=1,
                             by=peer_editor)
+    peer_editor.preferred_language = "en"  # the page in English, for the text below
+    peer_editor.save(update_fields=["preferred_language"])
     client.force_login(peer_editor)
     # A second tab still shows version 1 and declines.
     page = client.post(reverse("criteria:exchange-status", args=[exchange.pk]),
