@@ -76,7 +76,8 @@ def test_peer_exchange_from_weak_criterion_to_action(browser, seeded_live_server
     assert axe(peer) == []
     _shoot(peer, "exchange-inbox")
     row.get_by_role("link").first.click()
-    peer.get_by_label("Your note (optional)").fill("Happy to: a call next week with our programs lead.")
+    peer.get_by_label("Your note (optional)").fill(
+        "Happy to: a call next week with our programs lead.")
     assert axe(peer) == []
     _shoot(peer, "exchange-detail-answer")
     peer.get_by_role("button", name="Accept").click()
