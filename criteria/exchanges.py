@@ -212,3 +212,18 @@ def send_notices(event_id):
 @task()
 def send_exchange_notices(event_id: int) -> int:
     return send_notices(event_id)
+
+
+def send_pending_notices(*, older_than=None):
+    """Send the emails of changes whose task never ran (e.g. the queue was down when the
+    change committed). Safe beside the regular task: each event is sent once."""
+    from datetime import timedelta
+
+    cutoff = timezone.now() - (older_than or timedelta(minutes=5))
+    pending = ExchangeEvent.objects.filter(notified_at__isnull=True, at__lt=cutoff)
+    return sum(send_notices(pk) for pk in pending.order_by("pk").values_list("pk", flat=True))
+
+
+@task()
+def send_pending_exchange_notices() -> int:
+    return send_pending_notices()

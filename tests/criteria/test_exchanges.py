@@ -314,3 +314,17 @@ def test_network_list_is_the_secretariats_filtered_by_criterion_and_status(
     client.force_login(other_secretariat)
     assert client.get(url).context["total"] == 0
     assert client.get(asked.get_absolute_url()).status_code == 404
+
+
+def test_the_workers_sweep_sends_what_was_never_sent(palmira_draft, editor_a, peer_editor,
+                                                    mailoutbox):
+    from datetime import timedelta
+
+    exchange = _ask(palmira_draft, editor_a)  # its task never ran (no on-commit here)
+    event = exchange.events.get()
+    assert exchanges.send_pending_notices() == 0  # too recent: the task may still run
+    ExchangeEvent.objects.filter(pk=event.pk).update(at=event.at - timedelta(minutes=10))
+    # The seeded demo request was marked told when seeded: it is not sent.
+    assert exchanges.send_pending_notices() == 2  # REACH's editor and the secretariat
+    assert exchanges.send_pending_notices() == 0
+    assert len(mailoutbox) == 2
