@@ -6,6 +6,8 @@ office's assessment or a request between two other offices is a 404; writes go t
 `criteria.exchanges`.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -91,8 +93,6 @@ def exchange_new(request, pk, number):
                 return redirect(exchange.get_absolute_url())
         status = 422
     else:
-        import uuid
-
         slug = request.GET.get("peer", "")
         chosen = next((o for o in offices if o.slug == slug), None)
         form = ExchangeRequestForm(offices=offices, initial={
