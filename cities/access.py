@@ -102,6 +102,7 @@ class Navigation:
     members_url: str = ""
     is_secretariat: bool = False  # the review queue
     has_offices: bool = False  # My assessments
+    exchanges: bool = False  # the exchange inbox (editors and leads of an office)
 
 
 def navigation_for(user) -> Navigation:
@@ -127,7 +128,57 @@ def navigation_for(user) -> Navigation:
         members_url = ""
     return Navigation(reports=bool(user.is_superuser or memberships or network_roles),
                       members_url=members_url, is_secretariat=secretariat,
-                      has_offices=bool(memberships))
+                      has_offices=bool(memberships),
+                      exchanges=any(role in OfficeMembership.EDITING_ROLES
+                                    for role, _slug in memberships))
+
+
+@dataclass(frozen=True)
+class ExchangeAccess:
+    """What one user may do with a peer-exchange request they may see (the request itself is
+    fetched through `ExchangeRequest.objects.visible_to`, so anyone else's is a 404)."""
+
+    requester_role: str | None = None  # role in the office that asked
+    peer_role: str | None = None  # role in the office that was asked
+    is_secretariat: bool = False  # of either office's network (or superuser)
+
+    @property
+    def can_answer(self):
+        """Accept or decline: the peer office's editors and leads."""
+        return self.peer_role in OfficeMembership.EDITING_ROLES
+
+    @property
+    def can_follow_up(self):
+        """Mark it held, turn it into an action: the asking office's editors and leads."""
+        return self.requester_role in OfficeMembership.EDITING_ROLES
+
+    def refusal(self, *, answering):
+        if answering and not self.can_answer:
+            return _("Only the editors of the office that was asked accept or decline.")
+        if not answering and not self.can_follow_up:
+            return _("Only the editors of the office that asked follow the exchange up.")
+        return ""
+
+
+def exchange_access(user, *, requester_office, peer_office) -> ExchangeAccess:
+    """Two queries: the user's roles in both offices, and whether they are the secretariat of
+    either office's city."""
+    if not user.is_authenticated:
+        return ExchangeAccess()
+    roles = dict(OfficeMembership.objects.filter(
+        user=user, office_id__in=[requester_office.pk, peer_office.pk])
+        .values_list("office_id", "role"))
+    manager = user.is_superuser or City.objects.managed_by(user).filter(
+        pk__in=[requester_office.city_id, peer_office.city_id]).exists()
+    return ExchangeAccess(requester_role=roles.get(requester_office.pk),
+                          peer_role=roles.get(peer_office.pk), is_secretariat=manager)
+
+
+def require_secretariat(request):
+    """The network-wide exchange list (and other secretariat pages): a 403 for anyone else."""
+    if not is_secretariat(request.user):
+        raise PermissionDenied(_("Only the network secretariat sees this page."))
+    request.ovp_private = True
 
 
 def landing_for(user) -> str:

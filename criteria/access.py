@@ -183,6 +183,27 @@ def get_action_for_user(request, pk, *, need=VIEW):
     return action, access
 
 
+def get_exchange_for_user(request, pk):
+    """(exchange request, ExchangeAccess): a 404 unless the user is a member of either
+    office or the secretariat of either office's network (`ExchangeRequest.objects
+    .visible_to`); what they may do with it is `cities.access.exchange_access`."""
+    from cities.access import exchange_access
+
+    from .models import ExchangeRequest
+
+    user = _user(request)
+    exchange = get_object_or_404(
+        ExchangeRequest.objects.visible_to(user).select_related(
+            "criterion", "assessment__round", "requester_office__city", "peer_office__city",
+            "peer_assessment__round", "created_by", "updated_by", "action"),
+        pk=pk,
+    )
+    if hasattr(request, "user"):
+        request.ovp_private = True
+    return exchange, exchange_access(user, requester_office=exchange.requester_office,
+                                     peer_office=exchange.peer_office)
+
+
 def require(user, assessment, need):
     """Raise PermissionDenied unless `user` may `need` on `assessment` (for workflow writes,
     which re-check under their lock what the view checked before)."""

@@ -29,7 +29,10 @@ from .models import (
     Assessment,
     Criterion,
     CriterionResponse,
+    CriterionTarget,
     Evidence,
+    ExchangeEvent,
+    ExchangeRequest,
     Framework,
     FundingSource,
     GoodPractice,
@@ -432,3 +435,63 @@ class ReviewCommentAdmin(AssessmentDataMixin, admin.ModelAdmin):  # no history k
     list_filter = ["resolved"]
     search_fields = ["body"]
     raw_id_fields = ["assessment", "response"]
+
+
+class ReadOnlyAdminMixin:
+    """Shown, never written here: plans are written by the office's editors and exchanges
+    move through the product (which tells the people concerned). A superuser may delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(CriterionTarget)
+class CriterionTargetAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Targets of the plans of the assessments the secretariat reviews (read-only: a plan is
+    the office's, docs/access.md)."""
+
+    list_display = ["assessment", "criterion", "level", "target_date", "updated_at"]
+    list_filter = ["criterion__number", "level"]
+    list_select_related = ["assessment__office", "assessment__round", "criterion"]
+    search_fields = ["assessment__office__name", "assessment__subject_label"]
+
+    def scope(self, user, queryset):
+        return queryset.filter(assessment__in=Assessment.objects.reviewable_by(user)
+                               .values("pk"))
+
+
+class ExchangeEventInline(admin.TabularInline):
+    model = ExchangeEvent
+    extra = 0
+    fields = ["status", "note", "by", "at", "notified_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExchangeRequest)
+class ExchangeRequestAdmin(ReadOnlyAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    """Peer-exchange requests touching an office of the secretariat's networks."""
+
+    list_display = ["requester_office", "peer_office", "criterion", "status", "created_at",
+                    "updated_at"]
+    list_filter = ["status", "criterion__number"]
+    list_select_related = ["requester_office", "peer_office", "criterion"]
+    search_fields = ["requester_office__name", "peer_office__name", "message"]
+    inlines = [ExchangeEventInline]
+
+    def scope(self, user, queryset):
+        return queryset.of_networks_managed_by(user)

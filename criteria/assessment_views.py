@@ -35,6 +35,7 @@ from .models import (
     ReviewComment,
     SubmissionKey,
 )
+from .peers import peers_above
 
 # --- access: criteria.access decides ------------------------------------------------------
 
@@ -181,6 +182,8 @@ def _edit_context(request, assessment, access, response, form, evidence_form=Non
         "contradictions": consistency.contradictions(
             assessment, responses, number=criterion.number
         ),
+        "peers": peers_above(assessment=assessment, criterion=criterion, user=request.user,
+                             limit=3) if assessment.office_id else None,
         "title": f"{criterion.number}. {criterion.name} — {assessment}",
     }
 

@@ -1160,5 +1160,6 @@ class ReminderSent(models.Model):
 
 
 # The improvement plan's models live in their own module; imported here so Django finds them.
+from .exchange_models import ExchangeEvent, ExchangeRequest, ExchangeSeen  # noqa: E402, F401
 from .plan_models import Action, CriterionTarget  # noqa: E402, F401
 from .workbook_models import WorkbookUpload  # noqa: E402, F401 - a model of this app

@@ -1,6 +1,8 @@
-"""The API of the improvement plan's actions: read for whoever may see the assessment, write
-for the office's editors (whatever the assessment's status), with the same forms, merges
-and checks as the pages (criteria/plan_forms.py, criteria/plans.py).
+"""The API of the improvement plan's actions and targets: read for whoever may see the
+assessment, write for the office's editors (whatever the assessment's status), with the same
+forms, merges and checks as the pages (criteria/plan_forms.py, criteria/plans.py). A target
+is one per criterion: POST sets one where there is none (400 naming `criterion_number`
+otherwise), PATCH changes it.
 
 PATCH needs the version read (the ETag) in If-Match: 428 without it, 412 when stale.
 DELETE takes If-Match too (412 when stale). POST may send an Idempotency-Key (a UUID): a
@@ -28,13 +30,14 @@ from ovp_assess.api_support import MAX_ID
 
 from . import access, plans, workflow
 from .api import IF_MATCH, PRECONDITION, PreconditionRequired, etag, if_match_version
-from .models import Assessment
+from .models import Assessment, Level
 from .plan_forms import ActionForm
 from .plan_models import (
     ACTION_OWNER_MAX_CHARS,
     ACTION_TEXT_MAX_CHARS,
     ACTION_TITLE_MAX_CHARS,
     Action,
+    CriterionTarget,
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -255,5 +258,147 @@ class ActionViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
                          "current). Nothing was changed; read it again and reapply your "
                          "change.") % {"v": current.version},
              "current": ActionSerializer(current, context=self.get_serializer_context()).data},
+            status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag(current.version)},
+        )
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    assessment = serializers.PrimaryKeyRelatedField(queryset=Assessment.objects.none())
+    criterion_number = serializers.IntegerField(source="criterion.number", min_value=1,
+                                                max_value=99)
+    level = serializers.ChoiceField(choices=Level.choices)
+
+    class Meta:
+        model = CriterionTarget
+        fields = ["id", "assessment", "criterion_number", "level", "target_date", "version",
+                  "updated_at"]
+        read_only_fields = ["id", "version", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["assessment"].queryset = Assessment.objects.visible_to(request.user)
+
+
+class TargetFilter(SyntheticFilterSet):
+    synthetic_field = "assessment__is_synthetic"
+    assessment = django_filters.NumberFilter(min_value=1, max_value=MAX_ID)
+    criterion = django_filters.NumberFilter(field_name="criterion__number", min_value=1,
+                                            max_value=99)
+
+    class Meta:
+        model = CriterionTarget
+        fields = ["assessment", "criterion", "synthetic"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: TargetSerializer}),
+    retrieve=extend_schema(responses={200: TargetSerializer}),
+    partial_update=extend_schema(parameters=[IF_MATCH], responses={
+        200: TargetSerializer, **PRECONDITION}),
+    destroy=extend_schema(parameters=[IF_MATCH], responses={204: None, **PRECONDITION}),
+)
+class TargetViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                    mixins.DestroyModelMixin, ScopedViewSet):
+    """Targets of improvement plans you may see (one per criterion). The office's editors set
+    (POST), change (PATCH with If-Match) and remove them, also after publication."""
+
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    ordering_fields = ["criterion__number", "updated_at", "target_date"]
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return CriterionTarget.objects.visible_to(self.request.user).select_related(
+            "criterion", "assessment").order_by("assessment_id", "criterion__number")
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag(response.data["version"])
+        return response
+
+    def _require_plan(self, assessment):
+        if not access.access_to(self.request.user, assessment).can_plan:
+            raise PermissionDenied(_("Only the office's editors change its improvement plan."))
+
+    def _criterion(self, assessment, number):
+        found = assessment.framework.criteria.filter(number=number).first()
+        if found is None:
+            raise ValidationError({"criterion_number": [_("The framework has no criterion "
+                                                          "with this number.")]})
+        return found
+
+    def _data(self, target):
+        target = self.get_queryset().get(pk=target.pk)
+        return TargetSerializer(target, context=self.get_serializer_context()).data
+
+    def create(self, request, *args, **kwargs):
+        incoming = self.get_serializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        assessment = data["assessment"]
+        self._require_plan(assessment)
+        criterion = self._criterion(assessment, data["criterion"]["number"])
+        try:
+            target = plans.create_target(assessment=assessment, criterion=criterion,
+                                         level=data["level"],
+                                         target_date=data.get("target_date"), by=request.user)
+        except plans.TargetExists as exists:
+            raise ValidationError({"criterion_number": [_(
+                "This criterion already has a target (id %(id)s); change it with PATCH.")
+                % {"id": exists.current.pk}]}) from None
+        return Response(self._data(target), status=status.HTTP_201_CREATED,
+                        headers={"ETag": etag(target.version)})
+
+    def partial_update(self, request, *args, **kwargs):
+        target = self.get_object()
+        self._require_plan(target.assessment)
+        try:
+            base = if_match_version(request, required=True)
+        except PreconditionRequired:
+            return Response({"detail": _("Send the version you based this change on in "
+                                         "If-Match (the ETag of the target).")},
+                            status=status.HTTP_428_PRECONDITION_REQUIRED)
+        if base != target.version:
+            return self._stale(target)
+        incoming = self.get_serializer(target, data=request.data, partial=True)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        if "assessment" in data and data["assessment"].pk != target.assessment_id:
+            raise ValidationError({"assessment": [_("A target stays in the plan it was set "
+                                                    "in.")]})
+        if "criterion" in data and data["criterion"]["number"] != target.criterion.number:
+            raise ValidationError({"criterion_number": [_(
+                "A target stays on its criterion; remove it and set one on the other.")]})
+        try:
+            saved = plans.change_target(
+                target=target, level=data.get("level", target.level),
+                target_date=data.get("target_date", target.target_date), base_version=base,
+                by=request.user)
+        except workflow.StaleVersion as stale:
+            return self._stale(stale.current)
+        return Response(self._data(saved), headers={"ETag": etag(saved.version)})
+
+    def destroy(self, request, *args, **kwargs):
+        target = self.get_object()
+        self._require_plan(target.assessment)
+        base = if_match_version(request, required=False)
+        try:
+            plans.delete_target(target=target, base_version=base, by=request.user)
+        except workflow.StaleVersion as stale:
+            return self._stale(stale.current)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _stale(self, current):
+        return Response(
+            {"detail": _("Someone saved this target since your copy (version %(v)s is "
+                         "current). Nothing was changed; read it again and reapply your "
+                         "change.") % {"v": current.version},
+             "current": TargetSerializer(current, context=self.get_serializer_context()).data},
             status=status.HTTP_412_PRECONDITION_FAILED, headers={"ETag": etag(current.version)},
         )

@@ -55,6 +55,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ActionForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
     submission_key = SubmissionKeyField()
+    # The peer exchange this action follows up (checked by the view through the access layer).
+    exchange = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     class Meta:
         model = Action

@@ -16,16 +16,23 @@ from django.utils.translation import gettext as _
 from . import plans, workflow
 from .access import PLAN, get_action_for_user, get_assessment_for_user
 from .assessment_views import _already_submitted, _merge_note, _to_earlier_submission
-from .models import Action, CriterionTarget
+from .models import Action, CriterionTarget, ExchangeRequest
+from .peers import is_weak, peer_counts
 from .plan_forms import ActionForm, target_forms
 
 
-def _plan_rows(assessment, responses, targets, actions, *, today):
+def _plan_rows(assessment, responses, targets, actions, *, today, user):
     """Per criterion: the response, its target (met or not), its actions, its opportunities."""
     by_criterion = {}
     for action in actions:
         action.is_late_now = action.is_late(today)
         by_criterion.setdefault(action.criterion_id, []).append(action)
+    counts = peer_counts(assessment=assessment, user=user, responses=responses) \
+        if assessment.office_id else {}
+    exchanges = {}
+    for exchange in ExchangeRequest.objects.visible_to(user).filter(
+            assessment=assessment).select_related("peer_office").order_by("created_at"):
+        exchanges.setdefault(exchange.criterion_id, []).append(exchange)
     rows = []
     for response in responses:
         target = targets.get(response.criterion_id)
@@ -36,6 +43,9 @@ def _plan_rows(assessment, responses, targets, actions, *, today):
             "response": response, "criterion": response.criterion, "target": target,
             "met": met, "actions": by_criterion.get(response.criterion_id, []),
             "opportunities": plans.opportunity_items(response.opportunities),
+            "peers": counts.get(response.criterion_id, 0),
+            "exchanges": exchanges.get(response.criterion_id, []),
+            "weak": is_weak(response.level, target.level if target else None),
         })
     return rows
 
@@ -53,7 +63,8 @@ def plan(request, pk):
     late = sum(1 for a in actions if a.is_late(today))
     return render(request, "criteria/plan.html", {
         "assessment": assessment,
-        "rows": _plan_rows(assessment, responses, targets, actions, today=today),
+        "rows": _plan_rows(assessment, responses, targets, actions, today=today,
+                           user=request.user),
         "counts": [(label, counts[status], status) for status, label in Action.Status.choices],
         "late": late,
         "has_actions": bool(actions),
@@ -119,7 +130,37 @@ def _prefill(request, assessment):
     if opportunity:
         initial["opportunity"] = opportunity
         initial["title"] = opportunity[:200]
+    exchange = _exchange_to_follow_up(request, assessment, request.GET.get("exchange", ""))
+    if exchange is not None:
+        peer = exchange.peer_office
+        initial.update({
+            "exchange": exchange.pk, "criterion": exchange.criterion_id,
+            "title": (_("Learn from %(office)s on %(criterion)s") % {
+                "office": peer.name, "criterion": exchange.criterion.name})[:200],
+            "opportunity": exchange.message[:2_000],
+            "partners": f"{peer.name} ({peer.city.name})",
+        })
     return initial
+
+
+def _exchange_to_follow_up(request, assessment, raw):
+    """The accepted (or held) exchange of this plan's office named by `raw`, that the user
+    may follow up and that is not an action yet; None for no id; a 404 for anything else."""
+    if not raw:
+        return None
+    from django.http import Http404
+
+    from .access import get_exchange_for_user
+
+    if not raw.isdigit():
+        raise Http404
+    exchange, rights = get_exchange_for_user(request, int(raw))
+    if exchange.assessment_id != assessment.pk or not rights.can_follow_up:
+        raise Http404
+    if not exchange.is_actionable or exchange.action_id is not None:
+        raise PermissionDenied(_("Only an accepted exchange that is not an action yet can "
+                                 "become one."))
+    return exchange
 
 
 def action_add(request, pk):
@@ -129,11 +170,12 @@ def action_add(request, pk):
         if already:
             return already
         form = ActionForm(request.POST, assessment=assessment)
+        exchange = _exchange_to_follow_up(request, assessment, request.POST.get("exchange", ""))
         if form.is_valid():
             try:
                 action = plans.create_action(
                     assessment=assessment, content=form.content(), by=request.user,
-                    submission_key=form.cleaned_data["submission_key"])
+                    submission_key=form.cleaned_data["submission_key"], exchange=exchange)
             except workflow.AlreadySubmitted as done:
                 return _to_earlier_submission(request, done.target_url)
             messages.success(request, _("Action “%(title)s” added to the plan.")

@@ -80,8 +80,9 @@ def _lock_for_plan(assessment, by):
 
 
 @transaction.atomic
-def create_action(*, assessment, content, by, submission_key=None):
-    """A new action on `assessment`'s plan. `content` maps ACTION_FIELDS to values."""
+def create_action(*, assessment, content, by, submission_key=None, exchange=None):
+    """A new action on `assessment`'s plan. `content` maps ACTION_FIELDS to values;
+    `exchange`, a peer exchange of the office that this action follows up."""
     locked = _lock_for_plan(assessment, by)
     claim = claim_submission(submission_key, by)
     action = Action(assessment=locked, created_by=by, updated_by=by, **content)
@@ -89,6 +90,10 @@ def create_action(*, assessment, content, by, submission_key=None):
                                "created_by", "updated_by"])
     action._history_user = by
     action.save()
+    if exchange is not None:
+        from .exchanges import link_action
+
+        link_action(exchange=exchange, action=action)
     _record_submission(claim, action.get_absolute_url())
     return action
 
@@ -239,3 +244,54 @@ def carry_plan_forward(*, source, into, by):
         action._history_user = by
         action.save()
 
+
+
+class TargetExists(Exception):
+    """The criterion already has a target on this plan (change that one instead)."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(f"target {current.pk}")
+
+
+@transaction.atomic
+def create_target(*, assessment, criterion, level, target_date, by):
+    """A target for one criterion that has none yet (the API's POST)."""
+    locked = _lock_for_plan(assessment, by)
+    current = CriterionTarget.objects.filter(assessment=locked, criterion=criterion).first()
+    if current is not None:
+        raise TargetExists(current)
+    target = CriterionTarget(assessment=locked, criterion=criterion, level=level,
+                             target_date=target_date, updated_by=by)
+    target._history_user = by
+    target.save()
+    return target
+
+
+@transaction.atomic
+def change_target(*, target, level, target_date, base_version, by):
+    """Compare-and-set on the target's version: StaleVersion (nothing written) when someone
+    saved it since `base_version`."""
+    _lock_for_plan(target.assessment, by)
+    current = CriterionTarget.objects.select_for_update().get(pk=target.pk)
+    if current.version != base_version:
+        raise StaleVersion(current)
+    current.level, current.target_date = level, target_date
+    current.version += 1
+    current.updated_by = by
+    current._history_user = by
+    current.save()
+    return current
+
+
+@transaction.atomic
+def delete_target(*, target, base_version, by):
+    _lock_for_plan(target.assessment, by)
+    current = CriterionTarget.objects.select_for_update().filter(pk=target.pk).first()
+    if current is None:
+        return None
+    if base_version is not None and current.version != base_version:
+        raise StaleVersion(current)
+    current._history_user = by
+    current.delete()
+    return current

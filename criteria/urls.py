@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import (
     assessment_views,
+    exchange_views,
     library_views,
     plan_views,
     review_views,
@@ -47,6 +48,15 @@ urlpatterns = [
     path("assessments/<int:pk>/plan/actions/new/", plan_views.action_add, name="action-add"),
     path("actions/<int:pk>/", plan_views.action_edit, name="action-edit"),
     path("actions/<int:pk>/delete/", plan_views.action_delete, name="action-delete"),
+    path("assessments/<int:pk>/criteria/<int:number>/peers/", exchange_views.peers,
+         name="peers"),
+    path("assessments/<int:pk>/criteria/<int:number>/exchanges/new/",
+         exchange_views.exchange_new, name="exchange-new"),
+    path("exchanges/", exchange_views.inbox, name="exchange-inbox"),
+    path("exchanges/network/", exchange_views.network, name="exchange-network"),
+    path("exchanges/<int:pk>/", exchange_views.exchange_detail, name="exchange-detail"),
+    path("exchanges/<int:pk>/status/", exchange_views.exchange_status,
+         name="exchange-status"),
     path("rounds/", round_views.round_list, name="round-list"),
     path("rounds/new/", round_views.round_create, name="round-create"),
     path("rounds/<int:pk>/", round_views.round_edit, name="round-edit"),

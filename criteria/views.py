@@ -11,6 +11,7 @@ from criteria.models import (
     GoodPractice,
     ReviewComment,
 )
+from criteria.peers import is_weak
 
 
 def _default_framework():
@@ -102,6 +103,10 @@ def assessment_detail(request, pk):
             "progress": [(r, r.missing()) for r in responses] if can_edit else [],
             "first_todo": first_todo,
             "comments": comments,
+            # The office's own people are offered peers where it is weak (no query: the
+            # levels are already here).
+            "weak": [r for r in responses if is_weak(r.level)] if access.is_member
+            and assessment.office_id else [],
             "title": str(assessment),
         },
     )

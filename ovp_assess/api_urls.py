@@ -14,7 +14,7 @@ from rest_framework.routers import DefaultRouter
 
 from cities import api as cities_api
 from criteria import api as criteria_api
-from criteria import plan_api
+from criteria import exchange_api, plan_api
 from reports import api as reports_api
 
 router = DefaultRouter()
@@ -29,6 +29,8 @@ router.register("assessments", criteria_api.AssessmentViewSet, basename="assessm
 router.register("responses", criteria_api.ResponseViewSet, basename="response")
 router.register("evidence", criteria_api.EvidenceViewSet, basename="evidence")
 router.register("actions", plan_api.ActionViewSet, basename="action")
+router.register("targets", plan_api.TargetViewSet, basename="target")
+router.register("exchanges", exchange_api.ExchangeRequestViewSet, basename="exchange")
 router.register("good-practices", criteria_api.GoodPracticeViewSet, basename="good-practice")
 
 app_name = "api"

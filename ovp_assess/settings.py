@@ -353,7 +353,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
     # One name for the year/month/day choice shared by evidence and publication dates.
-    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "criteria.models.DatePrecision"},
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "criteria.models.DatePrecision",
+                            "ExchangeStatusEnum": "criteria.models.ExchangeRequest.Status"},
 }
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -43,6 +43,8 @@ from criteria.models import (
     CriterionResponse,
     CriterionTarget,
     Evidence,
+    ExchangeEvent,
+    ExchangeRequest,
     Framework,
     FundingSource,
     GoodPractice,
@@ -225,6 +227,22 @@ ROWS = {
                       headers=lambda o: {"If-Match": f'"{o["action"].version}"'},
                       content_type="application/json"),
                 Write("delete", ex(401, 403, 204, 404, 404, 403, 404, 403))]),
+    # Targets: one per criterion (the draft has none on criterion 2); the same rights as
+    # actions. Exchange requests: read-only, for the two offices and their secretariat.
+    "api:target-list": Row(get=everyone(), writes=[Write(
+        "post", ex(401, 403, 201, 400, 400, 403, 400, 403),
+        data=lambda o: {"assessment": o["draft"].pk, "criterion_number": 2, "level": 3},
+        content_type="application/json")]),
+    "api:target-detail": Row(
+        kwargs=lambda o: {"pk": o["target"].pk}, get=SEE_DRAFT,
+        writes=[Write("patch", ex(401, 403, 200, 404, 404, 403, 404, 403),
+                      data=lambda o: {"level": 4},
+                      headers=lambda o: {"If-Match": f'"{o["target"].version}"'},
+                      content_type="application/json"),
+                Write("delete", ex(401, 403, 204, 404, 404, 403, 404, 403))]),
+    "api:exchange-list": Row(get=everyone()),
+    "api:exchange-detail": Row(kwargs=lambda o: {"pk": o["exchange"].pk},
+                               get=ex(404, 200, 200, 404, 404, 200, 404, 200)),
     "api:network-detail": Row(kwargs=lambda o: {"pk": o["pioc"].pk}, get=everyone()),
     "api:city-detail": Row(kwargs=lambda o: {"pk": o["draft"].city_id}, get=everyone()),
     "api:office-detail": Row(kwargs=lambda o: {"pk": o["draft"].office_id}, get=everyone()),
@@ -339,6 +357,23 @@ ROWS = {
                                 writes=[Write("post", WRITE_DRAFT, data=lambda o: {
                                     "title": "Changed", "criterion": o["action"].criterion_id,
                                     "status": "done", "version": o["action"].version})]),
+    # --- peer exchange: peers above (whoever sees the assessment), asking one (its editors),
+    # the inbox (anyone signed in: their offices' requests), one request (the two offices'
+    # members and their networks' secretariat), the network list (the secretariat).
+    "criteria:peers": Row(kwargs=draft(number=3), get=SEE_DRAFT),
+    "criteria:exchange-new": Row(kwargs=draft(number=2), get=EDIT_DRAFT, writes=[
+        Write("post", WRITE_DRAFT, data=lambda o: {
+            "peer_office": Office.objects.get(slug="reach-edmonton").pk,
+            "message": "Could we talk?"})]),
+    "criteria:exchange-inbox": Row(get=signed_in()),
+    "criteria:exchange-network": Row(get=SECRETARIAT_PAGE),
+    "criteria:exchange-detail": Row(kwargs=lambda o: {"pk": o["exchange"].pk},
+                                    get=ex(404, 200, 200, 404, 404, 200, 404, 200)),
+    # The demo request waits for REACH Edmonton's answer: nobody in the table may give it.
+    "criteria:exchange-status": Row(
+        kwargs=lambda o: {"pk": o["exchange"].pk}, get=NOT_FOUND_POST_ONLY,
+        writes=[Write("post", ex(404, 403, 403, 404, 404, 403, 404, 403), data=lambda o: {
+            "status": "accepted", "note": "", "version": o["exchange"].version})]),
     "criteria:action-delete": Row(kwargs=lambda o: {"pk": o["action"].pk}, get=EDIT_DRAFT,
                                   writes=[Write("post", WRITE_DRAFT, data=lambda o: {
                                       "version": o["action"].version})]),
@@ -474,6 +509,12 @@ ADMIN_MODELS = {
     CriterionResponse: AdminModel("scoped", lambda o: o["response"]),
     Evidence: AdminModel("scoped", lambda o: o["evidence"]),
     ReviewComment: AdminModel("scoped", lambda o: o["comment"]),
+    # Read-only here (plans are the office's; exchanges move through the product); a
+    # superuser may delete.
+    CriterionTarget: AdminModel("scoped", lambda o: o["target"], add=False, delete=False,
+                                superuser_add=False),
+    ExchangeRequest: AdminModel("scoped", lambda o: o["exchange"], add=False, delete=False,
+                                superuser_add=False),
 }
 NON_STAFF = dict.fromkeys(["anonymous", "viewer_a", "editor_a", "editor_b", "researcher",
                            "office_lead"], 302)
@@ -625,6 +666,8 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "funding": funding, "comment": comment, "other": other_network,
         "workbook_upload": workbook_upload,
         "action": Action.objects.filter(assessment=palmira_draft).first(),
+        "target": CriterionTarget.objects.filter(assessment=palmira_draft).first(),
+        "exchange": ExchangeRequest.objects.get(requester_office=palmira_draft.office),
         "round2031": round_for_office(palmira_draft.office, "2031"),
         "sso_app": _sso_app(),
         "round_to_close": round_for_office(palmira_draft.office, "2032"),
@@ -661,6 +704,9 @@ def snapshot():
         "indicators": ViolenceIndicator.objects.count(),
         "actions": list(Action.objects.order_by("pk").values_list("pk", "version", "status")),
         "targets": list(CriterionTarget.objects.order_by("pk").values_list("pk", "level")),
+        "exchanges": list(ExchangeRequest.objects.order_by("pk").values_list(
+            "pk", "status", "version")),
+        "exchange_events": ExchangeEvent.objects.count(),
         "jobs": list(ExportJob.objects.order_by("pk").values_list("pk", "status")),
         "workbook_uploads": list(WorkbookUpload.objects.order_by("pk").values_list(
             "pk", "user_id", "applied_at")),

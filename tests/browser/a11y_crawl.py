@@ -232,6 +232,18 @@ def _action(user):
                   .order_by("pk"), "pk")
 
 
+def _target(user):
+    from criteria.models import CriterionTarget
+
+    return _first(CriterionTarget.objects.visible_to(user).order_by("pk"), "pk")
+
+
+def _exchange(user):
+    from criteria.models import ExchangeRequest
+
+    return _first(ExchangeRequest.objects.visible_to(user).order_by("pk"), "pk")
+
+
 def _workbook_upload(user):
     from criteria.models import WorkbookUpload
 
@@ -270,6 +282,8 @@ PARAMS = {
     ("rounds", "round"): _round,
     ("rounds", "pk"): _managed_round,
     ("actions", "pk"): _action,
+    ("targets", "pk"): _target,
+    ("exchanges", "pk"): _exchange,
     ("uploads", "key"): _workbook_upload,
     ("keys", "pk"): lambda u: None,  # nobody in the demo has a security key
     ("exports", "pk"): _export,

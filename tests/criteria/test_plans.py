@@ -361,9 +361,10 @@ def test_plan_page_query_count_is_fixed(client, palmira_draft, editor_a,
     url = reverse("criteria:plan", args=[palmira_draft.pk])
     # 1 session, 2 user, 3 assessment (+office, city, framework), 4 membership role,
     # 5 secretariat check, 6 responses (+criterion), 7 targets, 8 actions (+owner),
-    # 9-10 the menu's "is a member" and "is secretariat" checks, 11 the network MFA rule.
-    # Five actions or fifty.
-    with django_assert_num_queries(11):
+    # 9 peers above on every criterion (published responses), 10 the office's exchange
+    # requests (+peer office), 11-12 the menu's "is a member" and "is secretariat" checks,
+    # 13 the network MFA rule. Five actions or fifty.
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 

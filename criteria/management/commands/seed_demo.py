@@ -146,6 +146,7 @@ class Command(BaseCommand):
 
         self.palmira_draft(report, palmira)
         self.palmira_plan(report, palmira, users["demo-editor"])
+        self.palmira_exchange(report, palmira, users["demo-editor"])
 
     def secretariat_group(self, report):
         """Admin rights over the network's data for the secretariat (its people's names only)."""
@@ -233,3 +234,37 @@ class Command(BaseCommand):
                 created_by=editor, updated_by=editor,
             )
             report.count(report.created, Action)
+
+    def palmira_exchange(self, report, palmira, editor):
+        """One peer-exchange request from Palmira's draft to REACH Edmonton (level 3 on
+        criterion 3 in its published 2023 assessment), so the inbox and the secretariat's
+        list have something to show. Its message starts with DEMO_MARK; it is made once,
+        while Palmira has sent no request, and nobody is emailed about it (its one event
+        is marked told)."""
+        from criteria.models import ExchangeEvent, ExchangeRequest, ExchangeSeen
+
+        draft = Assessment.objects.filter(office=palmira, round__code=DEMO_ROUND,
+                                          framework=Framework.objects.default()).first()
+        peer = Office.objects.filter(slug="reach-edmonton").first()
+        if draft is None or peer is None or \
+                ExchangeRequest.objects.filter(requester_office=palmira).exists():
+            return
+        criterion = draft.framework.criteria.get(number=3)
+        peer_response = CriterionResponse.objects.filter(
+            assessment__office=peer, assessment__status=Assessment.Status.PUBLISHED,
+            criterion=criterion).select_related("assessment").order_by(
+            "-assessment__published_at").first()
+        if peer_response is None:
+            return
+        message = (f"{DEMO_MARK}We would like to learn how you built a community-informed "
+                   "baseline and keep it up to date with regular partner check-ins, before we "
+                   "commission the update of our local violence diagnosis. A video call with "
+                   "your data team would help.")
+        exchange = ExchangeRequest.objects.create(
+            assessment=draft, criterion=criterion, requester_office=palmira, peer_office=peer,
+            peer_assessment=peer_response.assessment, peer_level=peer_response.level,
+            message=message, created_by=editor, updated_by=editor)
+        ExchangeEvent.objects.create(exchange=exchange, status=exchange.status, note=message,
+                                     by=editor, notified_at=timezone.now())
+        ExchangeSeen.objects.create(exchange=exchange, user=editor, seen_at=exchange.updated_at)
+        report.count(report.created, ExchangeRequest)

@@ -14,6 +14,7 @@ from django.db import connection
 from django_tasks_db.management.commands.db_worker import Command as DBWorkerCommand
 
 from cities import audit
+from criteria.exchanges import send_pending_exchange_notices
 from criteria.models import SubmissionKey
 from criteria.reminders import send_deadline_reminders
 
@@ -55,6 +56,7 @@ class Command(DBWorkerCommand):
             audit.prune()
             SubmissionKey.objects.prune()
             send_deadline_reminders.enqueue()
+            send_pending_exchange_notices.enqueue()  # criteria/exchanges.py, also idempotent
         except Exception:  # the worker itself must keep running
             logger.exception("Task recovery failed")
         else:
