@@ -55,7 +55,7 @@ def test_brief_page_has_plotly_data_and_the_svg_fallback(client, part4):
     html = client.get(reverse("reports:brief", args=[part4["cali"].pk])).content.decode()
     assert 'id="chart-levels" type="application/json"' in html
     assert "<svg" in html
-    assert "/static/vendor/plotly.min.js" in html
+    assert "/static/vendor/plotly-ovp.min.js" in html
     assert "cdn" not in html.lower()
 
 
