@@ -10,8 +10,8 @@ The key is a hash of everything that decides what the brief shows:
   have changed: office, city, network and its goal or members, outcome figures, the
   framework and its good practices, a round, the office's improvement plan, another
   assessment published or made public (network medians, peers, the previous round);
-- which published peers the reader may see (peer examples name only those): their count and
-  the sum of their ids, the reader's view of the network;
+- what decides which published peers the reader may see (peer examples name only those):
+  public for anyone, and the reader's offices and network roles (`reader_view`);
 - today's date when the city has an improvement plan (an action is "late" from a date on);
 - the language, the paper size (PDF), and the release: a hash of the brief's templates, its
   CSS, the `reports` code, the seeded-content fixtures and the translation catalogs (`.mo`).
@@ -31,11 +31,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Sum
+from django.db.models import Exists, F, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from cities.models import NetworkRole, OfficeMembership
 from criteria.models import Action, Assessment
 
 from . import renderers
@@ -106,29 +107,36 @@ def bump_if_published(sender, instance, **kwargs) -> None:
         bump_generation()
 
 
-def brief_key(assessment, *, peers_from, kind, lang, paper="") -> str | None:
-    """The storage key of `assessment`'s brief for this reader, or None for a draft. One query."""
+def reader_view(reader) -> str:
+    """What decides which published peers `reader` may see (`Assessment.visible_to`): public
+    ones for everyone, and those of their offices and of their networks' cities. Which cities
+    a network has, and which assessments are published or public, move the generation."""
+    if not reader.is_authenticated:
+        return "public"
+    if reader.is_superuser:
+        return "all"
+    offices = OfficeMembership.objects.filter(user=reader).values_list("office_id", flat=True)
+    roles = NetworkRole.objects.filter(user=reader).values_list("role", "network_id")
+    return ",".join(sorted([f"office:{pk}" for pk in offices]
+                           + [f"{role}:{pk}" for role, pk in roles]))
+
+
+def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
+    """The storage key of `assessment`'s brief as `reader` sees it, or None for a draft.
+    One query, and two more for a signed-in reader (their offices and network roles)."""
     if assessment.status != Assessment.Status.PUBLISHED:
         return None
-    peers = (peers_from.filter(framework_id=OuterRef("framework_id"))
-             .exclude(city_id=OuterRef("city_id")).order_by().values("framework_id"))
-    stamp = (
+    generation, planned = (
         Assessment.objects.filter(pk=assessment.pk)
-        .annotate(
-            generation=Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
-            planned=Exists(Action.objects.filter(assessment__city_id=OuterRef("city_id"))),
-            peer_count=Subquery(peers.annotate(n=Count("pk")).values("n")[:1]),
-            peer_sum=Subquery(peers.annotate(s=Sum("pk")).values("s")[:1]),
+        .values_list(
+            Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
+            Exists(Action.objects.filter(assessment__city_id=assessment.city_id)),
         )
-        .values_list("updated_at", "generation", "planned", "peer_count", "peer_sum")
-        .first()
+        .get()
     )
-    if stamp is None:
-        return None
-    updated_at, generation, planned, peer_count, peer_sum = stamp
     parts = [
-        KEY_FORMAT, kind, lang, paper, str(assessment.pk), updated_at.isoformat(),
-        str(generation or 0), f"{peer_count or 0}:{peer_sum or 0}",
+        KEY_FORMAT, kind, lang, paper, str(assessment.pk), assessment.updated_at.isoformat(),
+        str(generation or 0), reader_view(reader),
         timezone.localdate().isoformat() if planned else "",
         template_version(), catalog_version(),
     ]
@@ -165,24 +173,26 @@ def _store(*, key, assessment, kind, lang, paper, filename, title, content: byte
         StoredBrief._meta.get_field("file").storage.delete(stored_as)
 
 
-def _build(assessment, *, peers_from, lang):
-    """The brief's data, built in `lang` from a fully prefetched assessment."""
+def _build(assessment, *, reader, lang):
+    """The brief's data, built in `lang` from a fully prefetched assessment. Peer examples
+    come only from the published assessments the reader may see."""
     prefetched = getattr(assessment, "_prefetched_objects_cache", {})
     full = assessment if "responses" in prefetched else brief_queryset().get(pk=assessment.pk)
     with translation.override(lang):
-        return build_office_brief(full, peers_from=peers_from)
+        return build_office_brief(
+            full, peers_from=Assessment.objects.visible_to(reader).published())
 
 
-def office_brief_pdf(assessment, *, peers_from, lang, paper="a4"):
+def office_brief_pdf(assessment, *, reader, lang, paper="a4"):
     """`(filename, content_type, bytes)` of the brief PDF: from storage when published and
     already rendered for this key, else rendered (and stored when published)."""
     paper = renderers.paper_or_default(paper)
-    key = brief_key(assessment, peers_from=peers_from, kind=StoredBrief.Kind.PDF,
-                    lang=lang, paper=paper)
+    key = brief_key(assessment, reader=reader, kind=StoredBrief.Kind.PDF, lang=lang,
+                    paper=paper)
     found = _stored(key) if key else None
     if found:
         return found[0].filename, renderers.PDF, found[1]
-    brief = _build(assessment, peers_from=peers_from, lang=lang)
+    brief = _build(assessment, reader=reader, lang=lang)
     filename, content_type, content = renderers.render_brief_pdf(brief, lang=lang, paper=paper)
     if key:
         _store(key=key, assessment=assessment, kind=StoredBrief.Kind.PDF, lang=lang,
@@ -204,14 +214,14 @@ def render_page_fragment(brief, *, lang) -> str:
         return render_to_string("reports/brief.html", {"brief": brief})
 
 
-def office_brief_page(assessment, *, peers_from, lang) -> BriefPage:
+def office_brief_page(assessment, *, reader, lang) -> BriefPage:
     """The page's brief (plotly figures, SVG fallbacks), stored like the PDF."""
-    key = brief_key(assessment, peers_from=peers_from, kind=StoredBrief.Kind.PAGE, lang=lang)
+    key = brief_key(assessment, reader=reader, kind=StoredBrief.Kind.PAGE, lang=lang)
     found = _stored(key) if key else None
     if found:
         # Our own template's output, escaped when it was rendered.
         return BriefPage(mark_safe(found[1].decode()), found[0].title, stored=True)  # noqa: S308
-    brief = _build(assessment, peers_from=peers_from, lang=lang)
+    brief = _build(assessment, reader=reader, lang=lang)
     html = render_page_fragment(brief, lang=lang)
     if key:
         _store(key=key, assessment=assessment, kind=StoredBrief.Kind.PAGE, lang=lang, paper="",

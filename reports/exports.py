@@ -135,14 +135,13 @@ def _build_zip(job) -> str:
         raise ValueError(f"No assessment of round {job.round} is visible to the requester.")
     # Progress counts the briefs plus the network brief.
     ExportJob.objects.filter(pk=job.pk).update(total=len(assessments) + 1, completed=0)
-    peers_from = visible.published()
     taken: set[str] = set()
     with tempfile.TemporaryFile() as handle:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, assessment in enumerate(assessments, start=1):
                 # A published brief already rendered for this key comes from storage.
                 filename, _type, pdf = brief_cache.office_brief_pdf(
-                    assessment, peers_from=peers_from, lang=job.language, paper=job.paper
+                    assessment, reader=job.requested_by, lang=job.language, paper=job.paper
                 )
                 archive.writestr(_entry_name(filename, assessment.pk, job.paper, taken), pdf)
                 ExportJob.objects.filter(pk=job.pk).update(completed=done)

@@ -41,16 +41,11 @@ def _download(filename, content_type, content, *, attachment):
     return response
 
 
-def _peers_for(request):
-    """The published assessments the reader may see: a brief names no other peers."""
-    return Assessment.objects.visible_to(request.user).published()
-
-
 def brief(request, pk):
     # A published brief comes from storage (reports/brief_cache.py); a draft renders fresh.
     assessment, access = _visible_assessment(request, pk)
     page = brief_cache.office_brief_page(
-        assessment, peers_from=_peers_for(request), lang=get_language() or settings.LANGUAGE_CODE
+        assessment, reader=request.user, lang=get_language() or settings.LANGUAGE_CODE
     )
     return render(request, "reports/brief_page.html", {
         "brief_html": page.html,
@@ -63,7 +58,7 @@ def brief(request, pk):
 def brief_pdf(request, pk):
     assessment, _access = _visible_assessment(request, pk)
     filename, content_type, content = brief_cache.office_brief_pdf(
-        assessment, peers_from=_peers_for(request), lang=_language(request),
+        assessment, reader=request.user, lang=_language(request),
         paper=request.GET.get("paper", "a4"),
     )
     if not assessment.is_public:
