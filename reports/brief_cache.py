@@ -45,6 +45,11 @@ from .selectors import brief_queryset, build_office_brief
 
 logger = logging.getLogger(__name__)
 
+try:  # S3 (django-storages) reports a missing object as boto's ClientError, not an OSError
+    from botocore.exceptions import ClientError as _StorageMissing
+except ImportError:  # pragma: no cover - botocore comes with the S3 option
+    _StorageMissing = OSError
+
 #: Bump when the key's recipe changes.
 KEY_FORMAT = "1"
 
@@ -150,7 +155,7 @@ def _stored(key) -> tuple[StoredBrief, bytes] | None:
     try:
         with row.file.open("rb") as handle:
             return row, handle.read()
-    except OSError:  # the file went missing from storage: render it again
+    except (OSError, _StorageMissing):  # the file went missing from storage: render it again
         logger.warning("Stored brief %s has no file %s; rendering again", row.pk, row.file.name)
         row.delete()
         return None
