@@ -21,9 +21,9 @@ from django_tasks import task
 from cities.access import is_secretariat
 from criteria.models import Assessment
 
-from . import renderers
+from . import brief_cache, renderers
 from .models import ExportJob
-from .selectors import brief_queryset, build_network_brief, build_office_brief
+from .selectors import brief_queryset, build_network_brief
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +82,14 @@ def retry_export(*, job, by) -> ExportJob:
     return job
 
 
-def _entry_name(brief, taken):
-    name = f"{brief.filename_stem}.pdf"
+def _entry_name(filename, assessment_id, paper, taken):
+    # The PDF's own name less its "brief-" prefix and paper suffix: one entry per brief.
+    stem = filename.removeprefix("brief-").removesuffix(".pdf")
+    if paper == "letter":
+        stem = stem.removesuffix("-letter")
+    name = f"{stem}.pdf"
     if name in taken:
-        name = f"{brief.filename_stem}-{brief.assessment_id}.pdf"
+        name = f"{stem}-{assessment_id}.pdf"
     taken.add(name)
     return name
 
@@ -131,17 +135,15 @@ def _build_zip(job) -> str:
         raise ValueError(f"No assessment of round {job.round} is visible to the requester.")
     # Progress counts the briefs plus the network brief.
     ExportJob.objects.filter(pk=job.pk).update(total=len(assessments) + 1, completed=0)
-    peers_from = visible.published()
     taken: set[str] = set()
     with tempfile.TemporaryFile() as handle:
         with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for done, assessment in enumerate(assessments, start=1):
-                with translation.override(job.language):  # labels and charts too
-                    brief = build_office_brief(assessment, peers_from=peers_from)
-                _filename, _type, pdf = renderers.render_brief_pdf(
-                    brief, lang=job.language, paper=job.paper
+                # A published brief already rendered for this key comes from storage.
+                filename, _type, pdf = brief_cache.office_brief_pdf(
+                    assessment, reader=job.requested_by, lang=job.language, paper=job.paper
                 )
-                archive.writestr(_entry_name(brief, taken), pdf)
+                archive.writestr(_entry_name(filename, assessment.pk, job.paper, taken), pdf)
                 ExportJob.objects.filter(pk=job.pk).update(completed=done)
             with translation.override(job.language):
                 network = build_network_brief(visible, round=job.round)

@@ -78,3 +78,53 @@ class ExportJob(models.Model):
     @property
     def can_retry(self):
         return self.status == self.Status.FAILED
+
+
+class BriefInputs(models.Model):
+    """One row: a counter that moves whenever something a published brief shows may have
+    changed outside the frozen assessment — directory names, the framework and its practices,
+    outcome figures and goals, the office's plan, another assessment published. Part of every
+    stored brief's key (reports/brief_cache.py), so a change never serves a stale brief."""
+
+    generation = models.PositiveBigIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("brief inputs")
+        verbose_name_plural = _("brief inputs")
+
+    def __str__(self):
+        return f"Brief inputs, generation {self.generation}"
+
+
+class StoredBrief(models.Model):
+    """A published brief rendered once and kept in storage (local disk or S3), found by its key:
+    (assessment version, what else it shows, language, paper, template and catalog version).
+
+    The row is written after its file is complete, and only the row's file is ever served, so
+    a concurrent first request never reads a half-written file."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        PAGE = "page", _("Web page")
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    assessment = models.ForeignKey(
+        "criteria.Assessment", on_delete=models.CASCADE, related_name="stored_briefs",
+        verbose_name=_("assessment"),
+    )
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=10)
+    paper = models.CharField(_("paper size"), max_length=10, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    file = models.FileField(_("file"), upload_to="briefs/", max_length=300)
+    size = models.PositiveIntegerField(_("bytes"), default=0)
+    created_at = models.DateTimeField(_("rendered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("stored brief")
+        verbose_name_plural = _("stored briefs")
+
+    def __str__(self):
+        return f"{self.filename} ({self.language}, {self.key[:12]})"

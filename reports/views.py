@@ -16,16 +16,16 @@ from cities.models import AuditEvent
 from criteria.access import PUBLISH_BRIEF, VIEW, get_assessment_for_user
 from criteria.models import Assessment
 
-from . import renderers
+from . import brief_cache, renderers
 from .exports import can_export, retry_export, start_export
 from .models import ExportJob
 from .publishing import set_brief_public
-from .selectors import brief_queryset, build_network_brief, build_office_brief, rounds_visible_to
+from .selectors import brief_queryset, build_network_brief, rounds_visible_to
 
 
-def _visible_assessment(request, pk, need=VIEW):
+def _visible_assessment(request, pk, need=VIEW, queryset=None):
     """(assessment, access) if the user may see it; a 404 otherwise, whoever asks."""
-    return get_assessment_for_user(request, pk, need=need, queryset=brief_queryset())
+    return get_assessment_for_user(request, pk, need=need, queryset=queryset)
 
 
 def _language(request):
@@ -42,28 +42,24 @@ def _download(filename, content_type, content, *, attachment):
 
 
 def brief(request, pk):
+    # A published brief comes from storage (reports/brief_cache.py); a draft renders fresh.
     assessment, access = _visible_assessment(request, pk)
-    data = build_office_brief(
-        assessment, peers_from=Assessment.objects.visible_to(request.user).published()
+    page = brief_cache.office_brief_page(
+        assessment, reader=request.user, lang=get_language() or settings.LANGUAGE_CODE
     )
     return render(request, "reports/brief_page.html", {
-        "brief": data,
+        "brief_html": page.html,
         "assessment": assessment,
         "can_publish": access.can_publish_brief,
-        "title": _("Office brief: %(subject)s") % {"subject": data.subject},
+        "title": _("Office brief: %(subject)s") % {"subject": page.subject},
     })
 
 
 def brief_pdf(request, pk):
     assessment, _access = _visible_assessment(request, pk)
-    lang = _language(request)
-    # The selector writes labels and chart text: build it in the brief's language too.
-    with translation.override(lang):
-        data = build_office_brief(
-            assessment, peers_from=Assessment.objects.visible_to(request.user).published()
-        )
-    filename, content_type, content = renderers.render_brief_pdf(
-        data, lang=lang, paper=request.GET.get("paper", "a4")
+    filename, content_type, content = brief_cache.office_brief_pdf(
+        assessment, reader=request.user, lang=_language(request),
+        paper=request.GET.get("paper", "a4"),
     )
     if not assessment.is_public:
         audit.record(AuditEvent.Action.DOWNLOAD, target=assessment, detail=filename)
@@ -72,7 +68,8 @@ def brief_pdf(request, pk):
 
 def brief_publish(request, pk):
     """Confirm, then make a published brief public (or private again)."""
-    assessment, _access = _visible_assessment(request, pk, need=PUBLISH_BRIEF)
+    assessment, _access = _visible_assessment(request, pk, need=PUBLISH_BRIEF,
+                                              queryset=brief_queryset())
     if request.method == "POST":
         public = request.POST.get("public") == "1"
         set_brief_public(assessment=assessment, public=public, by=request.user)

@@ -1,0 +1,235 @@
+"""Published office briefs rendered once and served from storage.
+
+A published assessment is frozen, so its brief (PDF or the page's brief) is rendered once per
+key and kept through Django's default storage (local disk, or S3 with `DJANGO_S3_BUCKET`).
+The key is a hash of everything that decides what the brief shows:
+
+- the assessment and its version (`updated_at`; its answers, evidence and profile cannot
+  change once published — `tests/criteria/test_frozen.py`);
+- `BriefInputs.generation`, moved by a signal whenever something else the brief shows may
+  have changed: office, city, network and its goal or members, outcome figures, the
+  framework and its good practices, a round, the office's improvement plan, another
+  assessment published or made public (network medians, peers, the previous round);
+- what decides which published peers the reader may see (peer examples name only those):
+  public for anyone, and the reader's offices and network roles (`reader_view`);
+- today's date when the city has an improvement plan (an action is "late" from a date on);
+- the language, the paper size (PDF), and the release: a hash of the brief's templates, its
+  CSS, the `reports` code, the seeded-content fixtures and the translation catalogs (`.mo`).
+
+Drafts are never stored: they render fresh on every request. Access is decided before any of
+this, by `criteria.access.get_assessment_for_user`, for stored and fresh briefs alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+from cities.models import NetworkRole, OfficeMembership
+from criteria.models import Action, Assessment
+
+from . import renderers
+from .models import BriefInputs, StoredBrief
+from .selectors import brief_queryset, build_office_brief
+
+logger = logging.getLogger(__name__)
+
+try:  # S3 (django-storages) reports a missing object as boto's ClientError, not an OSError
+    from botocore.exceptions import ClientError as _StorageMissing
+except ImportError:  # pragma: no cover - botocore comes with the S3 option
+    _StorageMissing = OSError
+
+#: Bump when the key's recipe changes.
+KEY_FORMAT = "1"
+
+# What the release hash covers, relative to BASE_DIR: whatever changes the brief's text,
+# layout or data when the code is deployed again.
+RELEASE_GLOBS = [
+    "templates/reports/**/*.html",
+    "templates/cities/partials/goal_note.html",
+    "static/reports/brief.css",
+    "reports/**/*.py",
+    "cities/goals.py",
+    "criteria/plans.py",
+    "ovp_assess/citations.py",
+    "fixtures/*.json",
+]
+
+
+def _hash_files(paths) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def template_version() -> str:
+    """Hash of the brief's templates, CSS, code and seeded content (once per process)."""
+    base = Path(settings.BASE_DIR)
+    return _hash_files({p for pattern in RELEASE_GLOBS for p in base.glob(pattern)
+                        if p.is_file() and "migrations" not in p.parts})
+
+
+@lru_cache(maxsize=1)
+def catalog_version() -> str:
+    """Hash of our compiled translation catalogs: a translation update is a new key."""
+    files = set()
+    for folder in settings.LOCALE_PATHS:
+        files |= set(Path(folder).glob("*/LC_MESSAGES/*.mo"))
+    return _hash_files(files)
+
+
+def bump_generation(**_kwargs) -> None:
+    """Something a published brief may show has changed: every stored key moves on.
+
+    Runs inside the writer's transaction, so a reader that sees the change also sees the new
+    generation (it reads the generation before the data it renders)."""
+    if not BriefInputs.objects.filter(pk=1).update(generation=F("generation") + 1):
+        try:
+            with transaction.atomic():
+                BriefInputs.objects.create(pk=1, generation=1)
+        except IntegrityError:  # created by a concurrent writer meanwhile
+            BriefInputs.objects.filter(pk=1).update(generation=F("generation") + 1)
+
+
+def bump_if_published(sender, instance, **kwargs) -> None:
+    """An assessment's own save: only publishing (or a published one's change, such as making
+    it public) changes what other briefs show; a draft's autosave does not."""
+    if instance.status == Assessment.Status.PUBLISHED:
+        bump_generation()
+
+
+def reader_view(reader) -> str:
+    """What decides which published peers `reader` may see (`Assessment.visible_to`): public
+    ones for everyone, and those of their offices and of their networks' cities. Which cities
+    a network has, and which assessments are published or public, move the generation."""
+    if not reader.is_authenticated:
+        return "public"
+    if reader.is_superuser:
+        return "all"
+    offices = OfficeMembership.objects.filter(user=reader).values_list("office_id", flat=True)
+    roles = NetworkRole.objects.filter(user=reader).values_list("role", "network_id")
+    return ",".join(sorted([f"office:{pk}" for pk in offices]
+                           + [f"{role}:{pk}" for role, pk in roles]))
+
+
+def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
+    """The storage key of `assessment`'s brief as `reader` sees it, or None for a draft.
+    One query, and two more for a signed-in reader (their offices and network roles)."""
+    if assessment.status != Assessment.Status.PUBLISHED:
+        return None
+    generation, planned = (
+        Assessment.objects.filter(pk=assessment.pk)
+        .values_list(
+            Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
+            Exists(Action.objects.filter(assessment__city_id=assessment.city_id)),
+        )
+        .get()
+    )
+    parts = [
+        KEY_FORMAT, kind, lang, paper, str(assessment.pk), assessment.updated_at.isoformat(),
+        str(generation or 0), reader_view(reader),
+        timezone.localdate().isoformat() if planned else "",
+        template_version(), catalog_version(),
+    ]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _stored(key) -> tuple[StoredBrief, bytes] | None:
+    row = StoredBrief.objects.filter(key=key).first()
+    if row is None:
+        return None
+    try:
+        with row.file.open("rb") as handle:
+            return row, handle.read()
+    except (OSError, _StorageMissing):  # the file went missing from storage: render it again
+        logger.warning("Stored brief %s has no file %s; rendering again", row.pk, row.file.name)
+        row.delete()
+        return None
+
+
+def _store(*, key, assessment, kind, lang, paper, filename, title, content: bytes) -> None:
+    """Save the file first, then its row: a reader only ever finds a complete file. When two
+    first requests race, both files are saved under unique names and one row wins; the other
+    request removes its file."""
+    suffix = ".pdf" if kind == StoredBrief.Kind.PDF else ".html"
+    stored_as = StoredBrief._meta.get_field("file").storage.save(
+        f"briefs/{assessment.pk}/{key}{suffix}", ContentFile(content))
+    try:
+        with transaction.atomic():
+            StoredBrief.objects.create(
+                key=key, assessment_id=assessment.pk, kind=kind, language=lang, paper=paper,
+                filename=filename, title=title[:300], file=stored_as, size=len(content),
+            )
+    except IntegrityError:
+        StoredBrief._meta.get_field("file").storage.delete(stored_as)
+
+
+def _build(assessment, *, reader, lang):
+    """The brief's data, built in `lang` from a fully prefetched assessment. Peer examples
+    come only from the published assessments the reader may see."""
+    prefetched = getattr(assessment, "_prefetched_objects_cache", {})
+    full = assessment if "responses" in prefetched else brief_queryset().get(pk=assessment.pk)
+    with translation.override(lang):
+        return build_office_brief(
+            full, peers_from=Assessment.objects.visible_to(reader).published())
+
+
+def office_brief_pdf(assessment, *, reader, lang, paper="a4"):
+    """`(filename, content_type, bytes)` of the brief PDF: from storage when published and
+    already rendered for this key, else rendered (and stored when published)."""
+    paper = renderers.paper_or_default(paper)
+    key = brief_key(assessment, reader=reader, kind=StoredBrief.Kind.PDF, lang=lang,
+                    paper=paper)
+    found = _stored(key) if key else None
+    if found:
+        return found[0].filename, renderers.PDF, found[1]
+    brief = _build(assessment, reader=reader, lang=lang)
+    filename, content_type, content = renderers.render_brief_pdf(brief, lang=lang, paper=paper)
+    if key:
+        _store(key=key, assessment=assessment, kind=StoredBrief.Kind.PDF, lang=lang,
+               paper=paper, filename=filename, title=brief.subject, content=content)
+    return filename, content_type, content
+
+
+@dataclass
+class BriefPage:
+    """The brief as the page shows it: the rendered `reports/brief.html` and its subject."""
+
+    html: str
+    subject: str
+    stored: bool
+
+
+def render_page_fragment(brief, *, lang) -> str:
+    with translation.override(lang):
+        return render_to_string("reports/brief.html", {"brief": brief})
+
+
+def office_brief_page(assessment, *, reader, lang) -> BriefPage:
+    """The page's brief (plotly figures, SVG fallbacks), stored like the PDF."""
+    key = brief_key(assessment, reader=reader, kind=StoredBrief.Kind.PAGE, lang=lang)
+    found = _stored(key) if key else None
+    if found:
+        # Our own template's output, escaped when it was rendered.
+        return BriefPage(mark_safe(found[1].decode()), found[0].title, stored=True)  # noqa: S308
+    brief = _build(assessment, reader=reader, lang=lang)
+    html = render_page_fragment(brief, lang=lang)
+    if key:
+        _store(key=key, assessment=assessment, kind=StoredBrief.Kind.PAGE, lang=lang, paper="",
+               filename=f"brief-{brief.filename_stem}.html", title=brief.subject,
+               content=html.encode())
+    return BriefPage(html, brief.subject, stored=False)
