@@ -41,6 +41,7 @@ from .plan_selectors import (
     build_action_plan,
     build_since_last_round,
 )
+from .resources import ResourcesPanel, build_resources_panel
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
@@ -304,18 +305,24 @@ class OfficeBrief:
     # The improvement plan (reports/plan_selectors.py): shown only when there is one.
     since: SinceLastRound | None = None
     plan: ActionPlan | None = None
+    # Resources against ambition (reports/resources.py), section 6.
+    resources: ResourcesPanel | None = None
 
     @property
-    def since_no(self) -> int:
+    def resources_no(self) -> int:
         return 6
 
     @property
+    def since_no(self) -> int:
+        return 7
+
+    @property
     def plan_no(self) -> int:
-        return 6 + bool(self.since)
+        return 7 + bool(self.since)
 
     @property
     def evidence_no(self) -> int:
-        return 6 + bool(self.since) + bool(self.plan)
+        return 7 + bool(self.since) + bool(self.plan)
 
     @property
     def shows_median(self) -> bool:
@@ -972,6 +979,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         + f"-{assessment.round.code}",
         since=build_since_last_round(assessment, rows, today=timezone.localdate(now)),
         plan=build_action_plan(assessment, rows, today=timezone.localdate(now)),
+        resources=build_resources_panel(city=assessment.city, profile=profile),
     )
 
 
