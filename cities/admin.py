@@ -13,11 +13,12 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
 from .access import may_maintain_exchange_rates
-from .currencies import CurrencyInput, normalise_currency
+from .currencies import TYPED_MAX_LENGTH, CurrencyInput, normalise_currency
 from .models import (
     City,
     ExchangeRate,
@@ -306,6 +307,13 @@ class ExchangeRateForm(forms.ModelForm):
         model = ExchangeRate
         fields = ["currency", "units_per_usd", "valid_on", "source"]
         widgets = {"currency": CurrencyInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        currency.max_length = TYPED_MAX_LENGTH
+        currency.validators = [v for v in currency.validators
+                               if not isinstance(v, MaxLengthValidator)]
 
     def clean_currency(self):
         return normalise_currency(self.cleaned_data.get("currency"))

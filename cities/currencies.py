@@ -43,14 +43,22 @@ class CurrencyInput(forms.TextInput):
     server still checks the code, so a browser without datalists loses nothing."""
 
     def __init__(self, attrs=None):
-        super().__init__({"maxlength": "3", "size": "4", "autocomplete": "off",
+        # No maxlength: a browser would cut "pesos" to "pes" without a word; the server
+        # answers with what a currency code is instead.
+        super().__init__({"size": "6", "autocomplete": "off",
                           "autocapitalize": "characters", "spellcheck": "false",
                           **(attrs or {})})
 
     def render(self, name, value, attrs=None, renderer=None):
+        attrs = {k: v for k, v in (attrs or {}).items() if k != "maxlength"}
         list_id = f"{(attrs or {}).get('id') or 'id_' + name}-codes"
         attrs = {**(attrs or {}), "list": list_id}
         options = format_html_join("", '<option value="{}"></option>',
                                    ((code,) for code in sorted(ISO_4217)))
         return format_html('{}<datalist id="{}">{}</datalist>',
                            super().render(name, value, attrs, renderer), list_id, options)
+
+
+#: What a currency field accepts before it is checked: long enough that a word ("pesos")
+#: reaches the ISO 4217 check and its message, rather than a bare length error.
+TYPED_MAX_LENGTH = 40

@@ -2,12 +2,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from cities.currencies import CurrencyInput, normalise_currency
+from cities.currencies import TYPED_MAX_LENGTH, CurrencyInput, normalise_currency
 
 from .models import (
     COMMENT_MAX_CHARS,
@@ -299,6 +300,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in self.OPTIONAL_CHOICES:
             self.fields[name].required = False
+        currency = self.fields["budget_currency"]
+        currency.max_length = TYPED_MAX_LENGTH
+        currency.validators = [v for v in currency.validators
+                               if not isinstance(v, MaxLengthValidator)]
         # Amounts added after the form's first version: a post from an older page (or a
         # script) that does not send them keeps what is stored instead of emptying it.
         missing = [n for n in self.AMOUNTS[1:] if self.is_bound and n not in self.data]

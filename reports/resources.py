@@ -142,12 +142,16 @@ class ResourcesPanel:
         return "below" if self.data_evaluation_share < DATA_EVALUATION_SHARE else "at_or_above"
 
 
-def latest_homicides(city) -> HomicideCount | None:
-    """The city's latest homicide count (one query)."""
-    row = (ViolenceIndicator.objects.filter(city=city, kind=ViolenceIndicator.Kind.HOMICIDES)
-           .order_by("-year").first())
-    if row is None:
+def latest_homicides(city=None, *, indicators=None) -> HomicideCount | None:
+    """The city's latest homicide count: from `indicators` already fetched (any kinds),
+    else with one query."""
+    if indicators is None:
+        indicators = ViolenceIndicator.objects.filter(
+            city=city, kind=ViolenceIndicator.Kind.HOMICIDES).order_by("-year")[:1]
+    counts = [i for i in indicators if i.kind == ViolenceIndicator.Kind.HOMICIDES]
+    if not counts:
         return None
+    row = max(counts, key=lambda i: i.year)
     return HomicideCount(Decimal(row.value), row.qualifier, row.year, row.area, row.source)
 
 
