@@ -115,7 +115,7 @@ def test_police_budget_is_not_compared_where_the_state_controls_the_police(palmi
 
 @pytest.mark.parametrize("lang,expected", [
     ("en", "US$ 430,500,000 to US$ 861,000,000"),
-    ("es", "US$ 430.500.000 a US$ 861.000.000"),
+    ("es", "US$ 430\u00a0500\u00a0000 a US$ 861\u00a0000\u00a0000"),  # Django's es grouping
     ("pt-br", "US$ 430.500.000 a US$ 861.000.000"),
 ])
 def test_rosario_brief_shows_the_estimate_with_its_sources_in_each_language(client, part4,
