@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -816,6 +817,12 @@ class OfficeProfile(SeededTextTranslations):
 
     def __str__(self):
         return _("Profile of %(assessment)s") % {"assessment": self.assessment}
+
+    def resource_amounts(self):
+        """(label, amount) of the amounts beside the budget, in `budget_currency`."""
+        return [(capfirst(self._meta.get_field(name).verbose_name), getattr(self, name))
+                for name in ("municipal_budget_amount", "police_budget_amount",
+                             "staff_cost_amount", "data_evaluation_amount")]
 
     def funding_total(self):
         return sum((s.share_percent or Decimal(0) for s in self.funding_sources.all()), Decimal(0))

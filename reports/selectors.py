@@ -435,6 +435,8 @@ def _profile_facts(assessment) -> list[Fact]:
         Fact(str(_("Police answer to")), choice(
             profile.police_control, profile.get_police_control_display())),
         Fact(str(_("Budget")), budget, _text(profile, "budget_note")),
+        *[Fact(str(label), f"{format_number(amount, max_decimals=0)} {profile.budget_currency}")
+          for label, amount in profile.resource_amounts() if amount is not None],
         Fact(str(_("Funding sources")), funding),
         Fact(str(_("Staff")), ", ".join(staffing), _text(profile, "staff_note")),
         Fact(str(_("Prevention approaches")), approaches),

@@ -17,7 +17,9 @@ LISTS = [
     ("/api/responses/?synthetic=include", 2),
     ("/api/evidence/", 2),
     ("/api/good-practices/", 2),
-    ("/api/comparison/?synthetic=include", 3),  # + networks of each city
+    # + networks of each city, + the exchange rates for budget_usd (4 since dated rates)
+    ("/api/comparison/?synthetic=include", 4),
+    ("/api/exchange-rates/", 2),
 ]
 
 
