@@ -49,8 +49,13 @@ class CurrencyInput(forms.TextInput):
                           "autocapitalize": "characters", "spellcheck": "false",
                           **(attrs or {})})
 
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        # The model field's max_length (3) would add one: drop it wherever it came from.
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs.pop("maxlength", None)
+        return attrs
+
     def render(self, name, value, attrs=None, renderer=None):
-        attrs = {k: v for k, v in (attrs or {}).items() if k != "maxlength"}
         list_id = f"{(attrs or {}).get('id') or 'id_' + name}-codes"
         attrs = {**(attrs or {}), "list": list_id}
         options = format_html_join("", '<option value="{}"></option>',

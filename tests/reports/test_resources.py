@@ -186,6 +186,7 @@ def test_a_post_without_the_new_amounts_keeps_them(palmira_draft):
 def test_the_currency_field_suggests_iso_codes(palmira_draft):
     html = str(ProfileForm(instance=palmira_draft.profile)["budget_currency"])
     assert 'list="id_budget_currency-codes"' in html and '<option value="COP">' in html
+    assert "maxlength" not in html  # a browser would cut "pesos" to "pes" without a word
 
 
 def test_migration_reads_a_currency_word_by_the_city_country(palmira_draft):
