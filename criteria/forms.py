@@ -315,6 +315,8 @@ class ProfileForm(forms.ModelForm):
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
         counted(self)
+        # A three-letter code needs no character counter; the ISO 4217 check speaks instead.
+        currency.widget.attrs.pop("data-maxlength", None)
 
     def content(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
