@@ -94,6 +94,12 @@ def is_secretariat(user) -> bool:
     return user.is_authenticated and Network.objects.managed_by(user).exists()
 
 
+def may_maintain_exchange_rates(user) -> bool:
+    """The exchange rates comparisons convert with are kept by the network secretariat (any
+    network's: the table is shared, like the framework) and superusers."""
+    return is_secretariat(user)
+
+
 @dataclass(frozen=True)
 class Navigation:
     """Which role-bound entries the site's navigation shows to one user."""

@@ -9,14 +9,19 @@ secretariat of every network.
 
 from allauth.socialaccount.admin import SocialAccountAdmin, SocialAppAdmin, SocialTokenAdmin
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import Country
 
+from .access import may_maintain_exchange_rates
+from .currencies import TYPED_MAX_LENGTH, CurrencyInput, normalise_currency
 from .models import (
     City,
+    ExchangeRate,
     Network,
     NetworkMembership,
     NetworkRole,
@@ -295,6 +300,47 @@ class ViolenceIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def scope(self, user, queryset):
         return queryset.editable_by(user)
+
+
+class ExchangeRateForm(forms.ModelForm):
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "units_per_usd", "valid_on", "source"]
+        widgets = {"currency": CurrencyInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        currency = self.fields["currency"]
+        currency.max_length = TYPED_MAX_LENGTH
+        currency.validators = [v for v in currency.validators
+                               if not isinstance(v, MaxLengthValidator)]
+
+    def clean_currency(self):
+        return normalise_currency(self.cleaned_data.get("currency"))
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Shared by every network, like the framework: any secretariat keeps it (who may is
+    `cities.access.may_maintain_exchange_rates`); everyone's comparisons read it."""
+
+    form = ExchangeRateForm
+    list_display = ["currency", "units_per_usd", "valid_on", "source", "updated_at"]
+    list_filter = ["currency"]
+    search_fields = ["currency", "source"]
+    date_hierarchy = "valid_on"
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and may_maintain_exchange_rates(
+            request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_maintain_exchange_rates(
+            request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_maintain_exchange_rates(
+            request.user)
 
 
 # --- single sign-on (docs/sso.md) -----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""API views for places, offices, networks and outcome figures.
+"""API views for places, offices, networks, outcome figures and exchange rates.
 
 These are the public directory (the site shows them to everyone); synthetic rows are left
 out unless `synthetic=include|only` asks for them.
@@ -10,8 +10,22 @@ from rest_framework import viewsets
 
 from ovp_assess.api_support import positive_int
 
-from .models import City, InstitutionalLocation, Network, Office, Region, ViolenceIndicator
-from .serializers import CitySerializer, IndicatorSerializer, NetworkSerializer, OfficeSerializer
+from .models import (
+    City,
+    ExchangeRate,
+    InstitutionalLocation,
+    Network,
+    Office,
+    Region,
+    ViolenceIndicator,
+)
+from .serializers import (
+    CitySerializer,
+    ExchangeRateSerializer,
+    IndicatorSerializer,
+    NetworkSerializer,
+    OfficeSerializer,
+)
 
 SYNTHETIC = [("exclude", gettext_lazy("Real data only")),
              ("include", gettext_lazy("Real and synthetic data")),
@@ -136,3 +150,27 @@ class IndicatorViewSet(ScopedViewSet):
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     ordering_fields = ["year", "value", "city__name", "kind"]
+
+
+class ExchangeRateFilter(django_filters.FilterSet):
+    currency = django_filters.CharFilter(
+        method="filter_currency", help_text=gettext_lazy("ISO 4217 code, e.g. COP."))
+    valid_on_min = django_filters.DateFilter(field_name="valid_on", lookup_expr="gte")
+    valid_on_max = django_filters.DateFilter(field_name="valid_on", lookup_expr="lte")
+
+    class Meta:
+        model = ExchangeRate
+        fields = ["currency", "valid_on_min", "valid_on_max"]
+
+    def filter_currency(self, queryset, name, value):
+        return queryset.filter(currency=value.strip().upper())
+
+
+class ExchangeRateViewSet(ScopedViewSet):
+    """The dated exchange rates the secretariat keeps (units of a currency per US dollar, with
+    the date and source); comparisons across offices convert budgets with them."""
+
+    queryset = ExchangeRate.objects.order_by("currency", "-valid_on")
+    serializer_class = ExchangeRateSerializer
+    filterset_class = ExchangeRateFilter
+    ordering_fields = ["currency", "valid_on"]

@@ -1,6 +1,7 @@
 import hashlib
 import re
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -12,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from .currencies import validate_currency
 
 
 class Region(models.TextChoices):
@@ -692,6 +695,71 @@ class ViolenceIndicator(models.Model):
     @property
     def is_rate(self):
         return self.kind in {self.Kind.HOMICIDE_RATE, self.Kind.VIOLENT_DEATH_RATE}
+
+
+class ExchangeRateQuerySet(models.QuerySet):
+    def for_year(self, currency, year):
+        """The rate to use for an amount of `currency` in fiscal `year`: the latest dated in
+        or before that year, else (a year before the first rate) the earliest one."""
+        rates = self.filter(currency=(currency or "").upper())
+        if year:
+            before = rates.filter(valid_on__year__lte=year).order_by("-valid_on").first()
+            if before is not None:
+                return before
+            return rates.order_by("valid_on").first()
+        return rates.order_by("-valid_on").first()
+
+
+class ExchangeRate(models.Model):
+    """How many units of a currency buy one US dollar on a date, from a named source.
+
+    The network secretariat keeps this table in the admin. Comparisons across offices (budget
+    bands, the resources panel's dollar figures) convert with it and show the rate's date and
+    source beside every converted figure; nothing is converted with a rate written in code.
+    """
+
+    currency = models.CharField(
+        _("currency"), max_length=3, validators=[validate_currency],
+        help_text=_("ISO 4217 code in capitals, e.g. COP."),
+    )
+    units_per_usd = models.DecimalField(
+        _("units per US dollar"), max_digits=20, decimal_places=6,
+        validators=[MinValueValidator(Decimal("0.000001"))],
+        help_text=_("How many units of the currency one US dollar buys, e.g. 4236.63 for "
+                    "Colombian pesos."),
+    )
+    valid_on = models.DateField(_("date of the rate"))
+    source = models.CharField(
+        _("source"), max_length=300,
+        help_text=_("Who published the rate and where, e.g. a central bank's daily rate."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ExchangeRateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["currency", "-valid_on"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_on"],
+                                    name="one_rate_per_currency_and_date"),
+            models.CheckConstraint(condition=Q(units_per_usd__gt=0),
+                                   name="exchange_rate_positive"),
+            models.CheckConstraint(condition=~Q(currency="USD") | Q(units_per_usd=1),
+                                   name="usd_rate_is_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.units_per_usd} / USD ({self.valid_on})"
+
+    def clean(self):
+        self.currency = (self.currency or "").strip().upper()
+        if self.currency == "USD" and self.units_per_usd not in (None, 1):
+            raise ValidationError({"units_per_usd": _("A US dollar is one US dollar.")})
+
+    def to_usd(self, amount):
+        return Decimal(amount) / self.units_per_usd
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import City, Network, Office, ViolenceIndicator
+from .models import City, ExchangeRate, Network, Office, ViolenceIndicator
 
 
 class NetworkSerializer(serializers.ModelSerializer):
@@ -47,3 +47,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
         model = ViolenceIndicator
         fields = ["id", "city", "city_slug", "year", "kind", "label", "value", "qualifier",
                   "area", "source"]
+
+
+class ExchangeRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ExchangeRate
+        fields = ["id", "currency", "units_per_usd", "valid_on", "source"]

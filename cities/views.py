@@ -57,7 +57,9 @@ def office_detail(request, slug):
     latest = (
         visible.filter(status=Assessment.Status.PUBLISHED)
         .order_by("-published_at", "-round__opens_on")
+        .select_related("profile")
         .prefetch_related(
+            "profile__funding_sources",
             Prefetch(
                 "responses",
                 queryset=CriterionResponse.objects.select_related("criterion").prefetch_related(

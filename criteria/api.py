@@ -24,6 +24,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from cities.api import ScopedViewSet, SyntheticFilterSet
+from cities.exchange import RateBook
 from cities.models import City, Network, Office, Region
 from ovp_assess.api_support import MAX_ID
 from reports import tabular
@@ -367,7 +368,8 @@ class GoodPracticeViewSet(ScopedViewSet):
 _INT = {"assessment_id", "budget_year", "criterion_number", "level"}
 _BOOL = {"is_synthetic", "is_us", "prevention_primary", "prevention_secondary",
          "prevention_tertiary", "not_applicable"}
-_NUM = {"budget_amount", "staff_fte"}
+_NUM = {"budget_amount", "staff_fte", "budget_usd", "municipal_budget_amount",
+        "police_budget_amount", "staff_cost_amount", "data_evaluation_amount"}
 
 
 def _column_field(column):
@@ -414,7 +416,7 @@ class ComparisonRows(generics.GenericAPIView):
         names = [c.name for c in tabular.TIDY_COLUMNS]
         rows = [
             {n: tabular._json_value(v) for n, v in zip(names, row, strict=True)}
-            for row in tabular.tidy_convert(page, networks)
+            for row in tabular.tidy_convert(page, networks, rates=RateBook.load())
         ]
         return self.get_paginated_response(rows)
 

@@ -2,10 +2,13 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from cities.currencies import TYPED_MAX_LENGTH, CurrencyInput, normalise_currency
 
 from .models import (
     COMMENT_MAX_CHARS,
@@ -256,6 +259,10 @@ class ProfileForm(forms.ModelForm):
             "budget_currency",
             "budget_year",
             "budget_note",
+            "municipal_budget_amount",
+            "police_budget_amount",
+            "staff_cost_amount",
+            "data_evaluation_amount",
             "staff_fte",
             "staffing_model",
             "staff_expertise",
@@ -286,19 +293,37 @@ class ProfileForm(forms.ModelForm):
             "staff_note": forms.Textarea(attrs={"rows": 2}),
             "focus_population": forms.Textarea(attrs={"rows": 2}),
             "mandate_goals": forms.Textarea(attrs={"rows": 3}),
+            "budget_currency": CurrencyInput,
         }
 
     # Facts added after the form's first version: a post without them (an older page, a
     # script) keeps them unknown rather than failing.
     OPTIONAL_CHOICES = ("leadership", "impact_evaluation")
+    #: Amounts given in `budget_currency`.
+    AMOUNTS = ("budget_amount", "municipal_budget_amount", "police_budget_amount",
+               "staff_cost_amount", "data_evaluation_amount")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in self.OPTIONAL_CHOICES:
             self.fields[name].required = False
+        currency = self.fields["budget_currency"]
+        currency.max_length = TYPED_MAX_LENGTH
+        currency.validators = [v for v in currency.validators
+                               if not isinstance(v, MaxLengthValidator)]
+        # Amounts added after the form's first version: a post from an older page (or a
+        # script) that does not send them keeps what is stored instead of emptying it.
+        missing = [n for n in self.AMOUNTS[1:] if self.is_bound and n not in self.data]
+        if missing:
+            self.data = self.data.copy()
+            for name in missing:
+                value = getattr(self.instance, name)
+                self.data[self.add_prefix(name)] = "" if value is None else str(value)
         if not self.is_bound:
             self.initial.setdefault("version", self.instance.version)
         counted(self)
+        # A three-letter code needs no character counter; the ISO 4217 check speaks instead.
+        currency.widget.attrs.pop("data-maxlength", None)
 
     def content(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -311,15 +336,14 @@ class ProfileForm(forms.ModelForm):
                 or OfficeProfile.ImpactEvaluation.UNKNOWN)
 
     def clean_budget_currency(self):
-        value = (self.cleaned_data.get("budget_currency") or "").strip().upper()
-        if value and (len(value) != 3 or not value.isalpha()):
-            raise ValidationError(_("Use the three-letter ISO 4217 code, e.g. USD, COP, EUR."))
-        return value
+        return normalise_currency(self.cleaned_data.get("budget_currency"))
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("budget_amount") is not None and not cleaned.get("budget_currency"):
-            self.add_error("budget_currency", _("Say which currency the budget is in."))
+        amounts = [name for name in self.AMOUNTS if cleaned.get(name) is not None]
+        if amounts and not cleaned.get("budget_currency") and "budget_currency" not in \
+                self.errors:
+            self.add_error("budget_currency", _("Say which currency the amounts are in."))
         if cleaned.get("next_transition_month") and not cleaned.get("next_transition_year"):
             self.add_error(
                 "next_transition_year",

@@ -11,10 +11,12 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cities.currencies import validate_currency
 from cities.models import (
     City,
     InstitutionalLocation,
@@ -700,7 +702,9 @@ class OfficeProfile(SeededTextTranslations):
         validators=[MinValueValidator(0)],
     )
     budget_currency = models.CharField(
-        _("budget currency"), max_length=3, blank=True, help_text=_("ISO 4217 code, e.g. USD.")
+        _("budget currency"), max_length=3, blank=True, validators=[validate_currency],
+        help_text=_("ISO 4217 code, e.g. USD. Every amount on this profile is in this "
+                    "currency."),
     )
     budget_year = models.PositiveSmallIntegerField(
         _("budget fiscal year"), null=True, blank=True,
@@ -708,6 +712,29 @@ class OfficeProfile(SeededTextTranslations):
     )
     budget_note = models.TextField(_("budget notes"), blank=True,
                                    max_length=PROFILE_NOTE_MAX_CHARS)
+    # Resources against ambition (reports/resources.py): amounts for the same fiscal year
+    # and in the same currency as the office's budget, so shares of them are meaningful.
+    municipal_budget_amount = models.DecimalField(
+        _("municipal budget"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The city government's whole budget for the same fiscal year."),
+    )
+    police_budget_amount = models.DecimalField(
+        _("police budget"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The budget of the police the city controls, for the same fiscal year. "
+                    "Leave empty where the police answer to the state or the nation."),
+    )
+    staff_cost_amount = models.DecimalField(
+        _("staffing costs"), max_digits=14, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("What the office's staff cost in the year (salaries and related costs)."),
+    )
+    data_evaluation_amount = models.DecimalField(
+        _("data and evaluation spending"), max_digits=14, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(0)],
+        help_text=_("Spent in the year on data, diagnoses and evaluations."),
+    )
     staff_fte = models.DecimalField(
         _("full-time staff"), max_digits=7, decimal_places=1, null=True, blank=True,
         validators=[MinValueValidator(0)],
@@ -805,6 +832,11 @@ class OfficeProfile(SeededTextTranslations):
                 condition=Q(staff_fte__isnull=True) | Q(staff_fte__gte=0),
                 name="profile_staff_not_negative",
             ),
+            *[models.CheckConstraint(
+                condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                name=f"profile_{name}_not_negative",
+            ) for name in ("municipal_budget_amount", "police_budget_amount",
+                           "staff_cost_amount", "data_evaluation_amount")],
             models.CheckConstraint(
                 condition=Q(short_term_contract_share__isnull=True)
                 | Q(short_term_contract_share__gte=0, short_term_contract_share__lte=100),
@@ -827,6 +859,12 @@ class OfficeProfile(SeededTextTranslations):
 
     def __str__(self):
         return _("Profile of %(assessment)s") % {"assessment": self.assessment}
+
+    def resource_amounts(self):
+        """(label, amount) of the amounts beside the budget, in `budget_currency`."""
+        return [(capfirst(self._meta.get_field(name).verbose_name), getattr(self, name))
+                for name in ("municipal_budget_amount", "police_budget_amount",
+                             "staff_cost_amount", "data_evaluation_amount")]
 
     def funding_total(self):
         return sum((s.share_percent or Decimal(0) for s in self.funding_sources.all()), Decimal(0))

@@ -55,7 +55,9 @@ class ProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = OfficeProfile
         fields = ["institutional_location", "police_control", "budget_amount",
-                  "budget_currency", "budget_year", "staff_fte", "staffing_model",
+                  "budget_currency", "budget_year", "municipal_budget_amount",
+                  "police_budget_amount", "staff_cost_amount", "data_evaluation_amount",
+                  "staff_fte", "staffing_model",
                   "staff_expertise", "prevention_primary", "prevention_secondary",
                   "prevention_tertiary", "focus_population", "mandate_goals", "has_baseline",
                   "last_diagnosis_year", "diagnosis_cycle_years", "buy_in_single_champion",

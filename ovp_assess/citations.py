@@ -61,6 +61,10 @@ SECTIONS = {
         "pt-br": "Diferenças entre as OVPs dos EUA e os escritórios de outros países",
     },
     "Edmonton's Leadership": {"es": "El liderazgo de Edmonton", "pt-br": "A liderança de Edmonton"},
+    "How to Set Up Offices for Success": {
+        "es": "Cómo preparar las oficinas para el éxito",
+        "pt-br": "Como preparar os escritórios para o sucesso",
+    },
     "Ensure Resources Meet Ambition": {
         "es": "Que los recursos estén a la altura de la ambición",
         "pt-br": "Recursos à altura da ambição",
@@ -78,6 +82,10 @@ SECTIONS = {
     "Palmira Members-Only Retreat": {
         "es": "Retiro exclusivo para miembros en Palmira",
         "pt-br": "Retiro exclusivo para membros em Palmira",
+    },
+    "Provide Adequate Resources and Staffing": {
+        "es": "Dotar a la oficina de recursos y personal suficientes",
+        "pt-br": "Dotar o escritório de recursos e pessoal suficientes",
     },
     "Rosario's Opportunity": {"es": "La oportunidad de Rosario",
                               "pt-br": "A oportunidade de Rosario"},

@@ -17,11 +17,12 @@ from decimal import Decimal
 
 import pandas as pd
 from django import forms
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Value, When
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from cities.exchange import RateBook, usd_expression
 from cities.models import City, InstitutionalLocation, Network, Office, Region
 from criteria.models import (
     LEVEL_NAMES,
@@ -43,21 +44,14 @@ MAX_HEATMAP_ROWS = 100
 MAX_ROUND_LENGTH = 40
 ROUND_CODE = re.compile(ROUND_CODE_RE)
 
-# Approximate 2024 average rates to US dollars. They only place a budget in a band; no figure
-# is ever shown converted. A currency not listed falls in "not reported".
-USD_RATES = {
-    "USD": Decimal("1"), "EUR": Decimal("1.08"), "GBP": Decimal("1.27"),
-    "CAD": Decimal("0.73"), "AUD": Decimal("0.66"), "NZD": Decimal("0.61"),
-    "MXN": Decimal("0.055"), "COP": Decimal("0.00025"), "BRL": Decimal("0.19"),
-    "ARS": Decimal("0.0011"), "CLP": Decimal("0.00106"), "PEN": Decimal("0.27"),
-    "JMD": Decimal("0.0064"), "ZAR": Decimal("0.054"), "KES": Decimal("0.0074"),
-}
+# Budgets are placed in a band in US dollars at the dated rate of their fiscal year
+# (cities/exchange.py); a currency without a rate falls in "not reported".
 BUDGET_BANDS = [
     ("under_1m", _("Under US$1 million"), Decimal(0), Decimal(1_000_000)),
     ("1m_5m", _("US$1–5 million"), Decimal(1_000_000), Decimal(5_000_000)),
     ("5m_20m", _("US$5–20 million"), Decimal(5_000_000), Decimal(20_000_000)),
     ("20m_plus", _("US$20 million or more"), Decimal(20_000_000), None),
-    ("not_reported", _("Not reported (or an unlisted currency)"), None, None),
+    ("not_reported", _("Not reported (or a currency without an exchange rate)"), None, None),
 ]
 APPROACHES = [
     ("primary", _("Primary prevention")),
@@ -85,12 +79,12 @@ SERIES_COLORS = ["#0b5563", "#b4531a", "#6a4c93", "#2a9d8f", "#c1121f", "#8a6d1d
                  "#3a86ff", "#5a6472", "#7b2cbf"]
 
 
-def budget_band(amount, currency) -> str:
-    """The band key of a budget as reported (amount in `currency`)."""
-    rate = USD_RATES.get((currency or "").upper())
-    if amount is None or rate is None:
+def budget_band(amount, currency, year=None, *, rates: RateBook) -> str:
+    """The band key of a budget as reported (amount in `currency`, fiscal `year`)."""
+    converted = rates.to_usd(amount, currency, year)
+    if converted is None:
         return "not_reported"
-    usd = Decimal(amount) * rate
+    usd = converted[0]
     for key, _label, low, high in BUDGET_BANDS:
         if low is not None and usd >= low and (high is None or usd < high):
             return key
@@ -98,14 +92,9 @@ def budget_band(amount, currency) -> str:
 
 
 def _budget_usd(prefix="profile__"):
-    """SQL for the budget in US dollars (NULL when missing or in an unlisted currency)."""
-    amount = F(f"{prefix}budget_amount")
-    return Case(
-        *[When(**{f"{prefix}budget_currency__iexact": code},
-               then=ExpressionWrapper(amount * Value(rate), output_field=DecimalField()))
-          for code, rate in USD_RATES.items()],
-        default=Value(None), output_field=DecimalField(max_digits=20, decimal_places=4),
-    )
+    """SQL for the budget in US dollars (NULL when missing or in a currency without a rate)."""
+    return usd_expression(f"{prefix}budget_amount", f"{prefix}budget_currency",
+                          f"{prefix}budget_year")
 
 
 class RoundsField(forms.Field):

@@ -41,6 +41,7 @@ from .plan_selectors import (
     build_since_last_round,
 )
 from .statistic import MIN_N, Summary, summarise
+from .resources import ResourcesPanel, build_resources_panel, latest_homicides
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3
@@ -304,18 +305,24 @@ class OfficeBrief:
     # The improvement plan (reports/plan_selectors.py): shown only when there is one.
     since: SinceLastRound | None = None
     plan: ActionPlan | None = None
+    # Resources against ambition (reports/resources.py), section 6.
+    resources: ResourcesPanel | None = None
 
     @property
-    def since_no(self) -> int:
+    def resources_no(self) -> int:
         return 6
 
     @property
+    def since_no(self) -> int:
+        return 7
+
+    @property
     def plan_no(self) -> int:
-        return 6 + bool(self.since)
+        return 7 + bool(self.since)
 
     @property
     def evidence_no(self) -> int:
-        return 6 + bool(self.since) + bool(self.plan)
+        return 7 + bool(self.since) + bool(self.plan)
 
     @property
     def shows_median(self) -> bool:
@@ -428,6 +435,8 @@ def _profile_facts(assessment) -> list[Fact]:
         Fact(str(_("Police answer to")), choice(
             profile.police_control, profile.get_police_control_display())),
         Fact(str(_("Budget")), budget, _text(profile, "budget_note")),
+        *[Fact(str(label), f"{format_number(amount, max_decimals=0)} {profile.budget_currency}")
+          for label, amount in profile.resource_amounts() if amount is not None],
         Fact(str(_("Funding sources")), funding),
         Fact(str(_("Staff")), ", ".join(staffing), _text(profile, "staff_note")),
         Fact(str(_("Prevention approaches")), approaches),
@@ -671,13 +680,17 @@ def weakest_tie(criteria) -> list:
     return [c for c in criteria if levels and c.level == min(levels)]
 
 
-def _outcome(assessment) -> OutcomeTrend | None:
-    """Homicide (or violent-death) rate, else count, against the city's network goal."""
-    indicators = list(
+def _trend_indicators(assessment) -> list:
+    """The city's figures of the kinds a trend charts (homicide counts among them), by year."""
+    return list(
         ViolenceIndicator.objects.filter(
             city_id=assessment.city_id, kind__in=TREND_KINDS,
         ).order_by("year")
     )
+
+
+def _outcome(assessment, indicators) -> OutcomeTrend | None:
+    """Homicide (or violent-death) rate, else count, against the city's network goal."""
     return outcome_trend(indicators, goal_for_city(assessment.city_id))
 
 
@@ -916,6 +929,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
             evidence_refs=list(dict.fromkeys(ref_of[k] for k in keys_by_criterion[number])),
         ))
     as_of = (assessment.published_at or now).year
+    indicators = _trend_indicators(assessment)  # the outcome trend's and the panel's
     facts = Facts.from_assessment(assessment, responses, as_of_year=as_of)
     office = assessment.office
     profile = getattr(assessment, "profile", None)
@@ -962,7 +976,7 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         notes=_in_reader_language(assessment, tradeoff_notes(facts)),
         weakest=_weakest(assessment, rows, peers_from,
                          wanted={r.criterion.number: r.opportunities for r in responses}),
-        outcome=_outcome(assessment),
+        outcome=_outcome(assessment, indicators),
         evidence=evidence,
         evidence_groups=groups,
         filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
@@ -970,6 +984,9 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         + f"-{assessment.round.code}",
         since=build_since_last_round(assessment, rows, today=timezone.localdate(now)),
         plan=build_action_plan(assessment, rows, today=timezone.localdate(now)),
+        resources=build_resources_panel(
+            city=assessment.city, profile=profile,
+            homicides=latest_homicides(indicators=indicators)),
     )
 
 

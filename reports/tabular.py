@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from cities.exchange import RateBook
 from cities.models import NetworkMembership
 from criteria.models import Criterion, CriterionResponse, level_source_of
 
@@ -96,7 +97,16 @@ TIDY_COLUMNS = [
     Column("budget_amount", "Annual budget as reported, in budget_currency"),
     Column("budget_currency", "ISO 4217 code"),
     Column("budget_year", "Fiscal year of the budget"),
-    Column("budget_band", "under_1m, 1m_5m, 5m_20m, 20m_plus or not_reported (US$, approx.)"),
+    Column("budget_band", "under_1m, 1m_5m, 5m_20m, 20m_plus or not_reported (US$ at the "
+                          "dated rate in usd_rate_date)"),
+    Column("budget_usd", "Estimate: budget_amount in US dollars at the secretariat's dated "
+                         "exchange rate (empty without a rate)"),
+    Column("usd_rate_date", "Date of the exchange rate budget_usd uses (/api/exchange-rates/)"),
+    Column("municipal_budget_amount", "The city's whole budget, same year and currency"),
+    Column("police_budget_amount", "The budget of a city-controlled police, same year and "
+                                   "currency"),
+    Column("staff_cost_amount", "The office's staffing costs, same year and currency"),
+    Column("data_evaluation_amount", "Spending on data and evaluation, same year and currency"),
     Column("staff_fte", "Full-time staff"),
     Column("staffing_model", "in_house, outsourced, mixed or unknown"),
     Column("staff_expertise", "specialists, generalists, both or unknown"),
@@ -122,7 +132,9 @@ _TIDY_QUERY = [
     "assessment__city__region", "assessment__profile__institutional_location",
     "assessment__office__institutional_location", "assessment__profile__police_control",
     "assessment__profile__budget_amount", "assessment__profile__budget_currency",
-    "assessment__profile__budget_year", "assessment__profile__staff_fte",
+    "assessment__profile__budget_year", "assessment__profile__municipal_budget_amount",
+    "assessment__profile__police_budget_amount", "assessment__profile__staff_cost_amount",
+    "assessment__profile__data_evaluation_amount", "assessment__profile__staff_fte",
     "assessment__profile__staffing_model", "assessment__profile__staff_expertise",
     "assessment__profile__prevention_primary", "assessment__profile__prevention_secondary",
     "assessment__profile__prevention_tertiary", "criterion__number", "criterion__slug",
@@ -153,29 +165,39 @@ def tidy_queryset(assessments):
 
 
 def tidy_rows(assessments):
-    """Tidy rows (tuples in TIDY_COLUMNS order) of `assessments`. Two queries, streamed."""
+    """Tidy rows (tuples in TIDY_COLUMNS order) of `assessments`. Three queries (the
+    exchange rates, the networks, the rows), streamed."""
+    rates = RateBook.load()
     networks = networks_by_city()
-    yield from tidy_convert(tidy_queryset(assessments).iterator(chunk_size=CHUNK), networks)
+    yield from tidy_convert(tidy_queryset(assessments).iterator(chunk_size=CHUNK), networks,
+                            rates=rates)
 
 
-def tidy_convert(rows, networks):
+def tidy_convert(rows, networks, *, rates):
     """Raw rows of `tidy_queryset` → tuples in TIDY_COLUMNS order."""
     for (aid, round_, round_name, status, level_note, scope, synthetic, version, label,
          office_slug,
          office_name,
          city_id, city_slug, city_name, country, region, location, office_location, police,
-         amount, currency, budget_year, fte, staffing, expertise, primary, secondary,
+         amount, currency, budget_year, municipal, police_budget, staff_cost, data_eval, fte,
+         staffing, expertise, primary, secondary,
          tertiary, number, c_slug, c_name, level, na, confidence, strengths,
          opportunities) in rows:
         if location in (None, "unknown") and office_location:
             location = office_location
+        converted = rates.to_usd(amount, currency, budget_year)
+        usd, rate_date = None, None
+        if converted:
+            usd, rate_date = round(converted[0], 2), converted[1].valid_on.isoformat()
         yield (
             aid, round_, round_name, status,
             level_source_of(status=status, level_note=level_note), scope, synthetic, version,
             label or office_name or city_name, office_slug or "", office_name or "",
             city_slug, city_name, str(country), region, str(country) == "US",
             networks.get(city_id, ""), location or "unknown", police or "unknown",
-            amount, currency or "", budget_year, budget_band(amount, currency), fte,
+            amount, currency or "", budget_year,
+            budget_band(amount, currency, budget_year, rates=rates), usd, rate_date,
+            municipal, police_budget, staff_cost, data_eval, fte,
             staffing or "unknown", expertise or "unknown", primary, secondary, tertiary,
             number, c_slug, c_name, level, na, confidence, strengths, opportunities,
         )
@@ -183,7 +205,7 @@ def tidy_convert(rows, networks):
 
 # --- the wide format --------------------------------------------------------------------------
 
-_WIDE_FACTS = 29  # the tidy columns up to (not including) criterion_number
+_WIDE_FACTS = 35  # the tidy columns up to (not including) criterion_number
 
 
 def wide_columns(assessments) -> list[Column]:

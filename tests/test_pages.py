@@ -48,9 +48,11 @@ def test_city_page_shows_outcome_figures_with_sources(client):
 
 
 def test_office_page_shows_the_latest_published_assessment(client, django_assert_num_queries):
-    # office+city; latest published assessment; its responses+criteria; their evidence;
-    # other visible assessments; good practices
-    with django_assert_num_queries(6):
+    # office+city; latest published assessment (+profile); its funding sources; its
+    # responses+criteria; their evidence; other visible assessments; good practices; the
+    # city's latest homicide count (resources panel; 8 since the panel came: funding sources
+    # and the count; REACH records no budget, so no exchange rates are read)
+    with django_assert_num_queries(8):
         response = client.get(reverse("cities:office-detail", args=["reach-edmonton"]))
     assert response.status_code == 200
     content = response.content.decode()

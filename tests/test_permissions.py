@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cities.models import (
     City,
+    ExchangeRate,
     Network,
     NetworkMembership,
     NetworkRole,
@@ -214,7 +215,7 @@ ROWS = {
     "api:redoc": Row(get=everyone()),
     **{f"api:{name}-list": Row(get=everyone()) for name in (
         "network", "city", "office", "indicator", "framework", "criterion", "assessment",
-        "response", "good-practice")},
+        "response", "good-practice", "exchange-rate")},
     "api:action-list": Row(get=everyone(), writes=[Write(
         "post", ex(401, 403, 201, 400, 400, 403, 400, 403),
         data=lambda o: {"assessment": o["draft"].pk, "criterion_number": 2, "title": "T",
@@ -247,6 +248,9 @@ ROWS = {
     "api:city-detail": Row(kwargs=lambda o: {"pk": o["draft"].city_id}, get=everyone()),
     "api:office-detail": Row(kwargs=lambda o: {"pk": o["draft"].office_id}, get=everyone()),
     "api:indicator-detail": Row(kwargs=lambda o: {"pk": o["indicator"].pk}, get=everyone()),
+    # The dated exchange rates comparisons convert with: public, like the outcome figures.
+    "api:exchange-rate-detail": Row(kwargs=lambda o: {"pk": ExchangeRate.objects.get(
+        currency="COP").pk}, get=everyone()),
     "api:framework-detail": Row(kwargs=lambda o: {"pk": o["draft"].framework_id},
                                 get=everyone()),
     "api:criterion-detail": Row(kwargs=lambda o: {"pk": o["response"].criterion_id},
@@ -497,6 +501,8 @@ ADMIN_MODELS = {
     NetworkRole: AdminModel("scoped", lambda o: NetworkRole.objects.get(
         user__username="demo-secretariat"), add=False, delete=False),
     ViolenceIndicator: AdminModel("scoped", lambda o: o["indicator"]),
+    # Shared by every network, like the framework (cities/access.py: any secretariat).
+    ExchangeRate: AdminModel("shared", lambda o: ExchangeRate.objects.get(currency="COP")),
     Framework: AdminModel("shared", lambda o: o["draft"].framework),
     Criterion: AdminModel("shared", lambda o: o["response"].criterion),
     Tradeoff: AdminModel("shared", lambda o: Tradeoff.objects.first()),

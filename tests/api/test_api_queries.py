@@ -17,10 +17,12 @@ LISTS = [
     ("/api/responses/?synthetic=include", 2),
     ("/api/evidence/", 2),
     ("/api/good-practices/", 2),
-    ("/api/comparison/?synthetic=include", 3),  # + networks of each city
+    # + networks of each city, + the exchange rates for budget_usd (4 since dated rates)
+    ("/api/comparison/?synthetic=include", 4),
     # not paginated (rounds × criteria rows): assessments, criteria, levels
     ("/api/comparison/trend/?synthetic=include", 3),
     ("/api/comparison/trend/?synthetic=include&trend=all", 3),
+    ("/api/exchange-rates/", 2),
 ]
 
 

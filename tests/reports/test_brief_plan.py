@@ -26,14 +26,14 @@ def _publish(assessment, editor, secretariat, level=1):
 def test_brief_without_a_plan_or_previous_round_has_neither_section(client, part4):
     html = client.get(reverse("reports:brief", args=[part4["cali"].pk])).content.decode()
     assert 'id="plan"' not in html and 'id="since"' not in html
-    assert '<span class="sec-no">6</span>Evidence appendix' in html
+    assert '<span class="sec-no">7</span>Evidence appendix' in html
 
 
 def test_draft_brief_shows_the_plan_what_who_by_when_status(client, palmira_draft, editor_a):
     client.force_login(editor_a)
     html = client.get(reverse("reports:brief", args=[palmira_draft.pk])).content.decode()
-    assert '<span class="sec-no">6</span>Action plan' in html
-    assert '<span class="sec-no">7</span>Evidence appendix' in html
+    assert '<span class="sec-no">7</span>Action plan' in html
+    assert '<span class="sec-no">8</span>Evidence appendix' in html
     assert "[Demo] Publish a yearly activity report" in html
     assert "Communications lead (example owner)" in html
     assert 'class="is-late"' in html and "late</strong>" in html
@@ -71,9 +71,9 @@ def test_two_rounds_of_one_office_show_what_changed(client, palmira_draft, edito
 
     client.force_login(editor_a)
     html = client.get(reverse("reports:brief", args=[later.pk])).content.decode()
-    assert '<span class="sec-no">6</span>Since the last round' in html
-    assert '<span class="sec-no">7</span>Action plan' in html  # targets carried forward
-    assert '<span class="sec-no">8</span>Evidence appendix' in html
+    assert '<span class="sec-no">7</span>Since the last round' in html
+    assert '<span class="sec-no">8</span>Action plan' in html  # targets carried forward
+    assert '<span class="sec-no">9</span>Evidence appendix' in html
     since = html[html.index('id="since"'):html.index('id="plan"')]
     assert "round 2026" in since
     assert '<span class="change-up">+1</span>' in since  # criterion 1: 1 → 2

@@ -23,7 +23,10 @@ def _tidy_expected(tiny):
              "true", "pioc", "public_health", "unknown", "2500000.00", "USD"]
     rows = []
     for a, levels in ((a24, ("1", "2")), (a25, ("2", "4"))):
-        base = [str(a.pk), a.round.code, a.round.name, *facts, a.round.code, "1m_5m", "12.5",
+        # budget in dollars at the USD rate migration cities/0013 seeds (dated 2024-12-19);
+        # then the four amounts beside the budget, not given here.
+        base = [str(a.pk), a.round.code, a.round.name, *facts, a.round.code, "1m_5m",
+                "2500000.00", "2024-12-19", "", "", "", "", "12.5",
                 "in_house", "unknown",
                 "true", "false", ""]
         rows.append(base + ["1", "clear-public-mandate", "Clear, public mandate", levels[0],
@@ -128,12 +131,13 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user, the network MFA rule, networks of each city, the streamed rows; and the
-    # audit event of a signed-in export (the event, its networks, their link rows)
-    with django_assert_num_queries(8):
+    # session, user, the network MFA rule, the exchange rates (budget_usd, budget_band; 9
+    # since dated rates), networks of each city, the streamed rows; and the audit event of a
+    # signed-in export (the event, its networks, their link rows)
+    with django_assert_num_queries(9):
         _body(client.get("/compare/export.csv?synthetic=include"))
     # + the criteria for the wide columns
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
     # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
     # selector's three, whatever the size); the audit event (event, networks, link rows)
