@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .search import Searchable, translated_values
+
 
 class Region(models.TextChoices):
     LATIN_AMERICA_CARIBBEAN = "latin_america_caribbean", _("Latin America and the Caribbean")
@@ -316,7 +318,10 @@ class CityQuerySet(models.QuerySet):
         ).values("city_id"))
 
 
-class City(models.Model):
+_LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class City(Searchable):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
@@ -354,6 +359,9 @@ class City(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.country.code})"
+
+    def search_document(self):
+        return [self.name, self.slug.replace("-", " "), str(self.country.name or "")]
 
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})
@@ -418,7 +426,7 @@ class OfficeQuerySet(models.QuerySet):
                            | Q(pk__in=self.led_by(user).values("pk")))
 
 
-class Office(models.Model):
+class Office(Searchable):
     class Kind(models.TextChoices):
         OFFICE = "office", _("Office")
         DEPARTMENT = "department", _("Department")
@@ -510,6 +518,10 @@ class Office(models.Model):
 
     def __str__(self):
         return f"{self.name} — {self.city.name}"
+
+    def search_document(self):
+        return [*translated_values(self, "name", _LANGUAGE_CODES), self.local_name,
+                self.slug.replace("-", " ")]
 
     def get_absolute_url(self):
         return reverse("cities:office-detail", kwargs={"slug": self.slug})
