@@ -194,6 +194,24 @@ class NetworkQuerySet(models.QuerySet):
         return self.filter(pk__in=_secretariat_networks(user))
 
 
+class DataLicence(models.TextChoices):
+    """Licences a network may publish its open data under (docs/research.md)."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_SA_4 = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
+    CC0_1 = "CC0-1.0", _("Creative Commons Zero 1.0 (public domain dedication)")
+    ODBL_1 = "ODbL-1.0", _("Open Data Commons Open Database License 1.0 (ODbL)")
+
+    @classmethod
+    def url(cls, code):
+        return {
+            cls.CC_BY_4: "https://creativecommons.org/licenses/by/4.0/",
+            cls.CC_BY_SA_4: "https://creativecommons.org/licenses/by-sa/4.0/",
+            cls.CC0_1: "https://creativecommons.org/publicdomain/zero/1.0/",
+            cls.ODBL_1: "https://opendatacommons.org/licenses/odbl/1-0/",
+        }.get(code, "")
+
+
 class Network(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -227,6 +245,12 @@ class Network(models.Model):
     goal_source = models.TextField(_("goal: source"), blank=True)
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    data_licence = models.CharField(
+        _("open data licence"), max_length=20, choices=DataLicence.choices,
+        default=DataLicence.CC_BY_4,
+        help_text=_("The licence the network's published, public assessments are offered "
+                    "under on the open-data page and in every export."),
+    )
     # Multi-factor sign-in (docs/accounts.md): who must have a second factor to use the site.
     require_mfa_secretariat = models.BooleanField(
         _("require two-step sign-in for the secretariat"), default=False,

@@ -15,6 +15,7 @@ from rest_framework.routers import DefaultRouter
 from cities import api as cities_api
 from criteria import api as criteria_api
 from criteria import plan_api
+from reports import api as reports_api
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -34,6 +35,7 @@ app_name = "api"
 
 urlpatterns = [
     path("comparison/", criteria_api.ComparisonRows.as_view(), name="comparison"),
+    path("open-data/", reports_api.OpenDataList.as_view(), name="open-data"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

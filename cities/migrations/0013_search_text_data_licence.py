@@ -31,6 +31,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='network',
+            name='data_licence',
+            field=models.CharField(choices=[('CC-BY-4.0', 'Creative Commons Attribution 4.0 (CC BY 4.0)'), ('CC-BY-SA-4.0', 'Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)'), ('CC0-1.0', 'Creative Commons Zero 1.0 (public domain dedication)'), ('ODbL-1.0', 'Open Data Commons Open Database License 1.0 (ODbL)')], default='CC-BY-4.0', help_text="The licence the network's published, public assessments are offered under on the open-data page and in every export.", max_length=20, verbose_name='open data licence'),
+        ),
+        migrations.AddField(
             model_name='city',
             name='search_text',
             field=models.TextField(blank=True, default='', editable=False, verbose_name='search text'),
