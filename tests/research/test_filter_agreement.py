@@ -1,0 +1,153 @@
+"""One filter language: for every filter of every data view, the page, its downloads and
+its API twin return the same rows for the same query string; search ignores accents and
+case (runs on SQLite and PostgreSQL alike: the folding happens in Python)."""
+
+import json
+
+import pytest
+
+from cities.models import City, ViolenceIndicator
+from cities.search import fold
+from criteria.models import Criterion, GoodPractice
+
+
+def _body(response):
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _api_all(client, url):
+    rows, page = [], url
+    while page:
+        data = client.get(page, HTTP_ACCEPT="application/json").json()
+        rows += data["results"]
+        page = data["next"]
+    return rows
+
+
+@pytest.fixture
+def practices(db):
+    criterion = Criterion.objects.get(framework__is_default=True, number=3)
+    medellin = City.objects.create(slug="medellin-test", name="Medellín", country="CO",
+                                   region="latin_america_caribbean")
+    GoodPractice.objects.create(criterion=criterion, city=medellin, title="Presupuesto ÚNICO",
+                                summary="Participación comunitaria")
+    return medellin
+
+
+def test_fold_ignores_accents_and_case():
+    assert fold("MEDELLÍN  São Paulo") == "medellin sao paulo"
+    assert fold("Straße") == "strasse"
+
+
+def test_search_text_is_kept_on_save(practices):
+    practices.name = "Medellín Ciudad"
+    practices.save(update_fields=["name"])
+    practices.refresh_from_db()
+    assert practices.search_text.startswith("medellin ciudad")
+
+
+@pytest.mark.parametrize("q", ["medellin", "MEDELLÍN", "Medellín", "presupuesto unico",
+                               "PARTICIPACION"])
+def test_library_search_ignores_accents_and_case(client, practices, q):
+    page = client.get("/practices/", {"q": q})
+    assert page.status_code == 200
+    assert "Presupuesto ÚNICO" in page.content.decode()
+    api = client.get("/api/good-practices/", {"q": q}).json()
+    assert [p["title"] for p in api["results"]] == ["Presupuesto ÚNICO"]
+
+
+LIBRARY_FILTERS = [
+    {}, {"q": "edmonton"}, {"q": "medellin"}, {"criterion": "3"}, {"city": "medellin-test"},
+    {"country": "CO"}, {"country": ["CO", "CA"]}, {"region": "latin_america_caribbean"},
+    {"network": "pioc"}, {"q": "violence", "criterion": "1"},
+]
+
+
+@pytest.mark.parametrize("params", LIBRARY_FILTERS, ids=lambda p: json.dumps(p))
+def test_library_page_export_and_api_agree(client, practices, params):
+    from criteria.filters import PracticeFilter
+
+    assert set(PracticeFilter.base_filters) <= {k for p in LIBRARY_FILTERS for k in p} | {
+        "office"}, "a filter of the library has no agreement case"
+    page = client.get("/practices/", params)
+    assert page.status_code == 200
+    page_ids = [p.pk for p in page.context["practices"]]
+    export = json.loads(_body(client.get("/practices/export.json", params)))
+    api = _api_all(client, "/api/good-practices/?" + page.wsgi_request.GET.urlencode())
+    assert [r["id"] for r in export["rows"]] == page_ids
+    assert [r["id"] for r in api] == page_ids
+    assert export["about"]["query"] == page.wsgi_request.GET.urlencode()
+
+
+def test_library_unknown_parameter_is_refused_by_every_twin(client, db):
+    assert client.get("/practices/?colour=red").status_code == 400
+    assert client.get("/practices/export.csv?colour=red").status_code == 400
+    assert client.get("/api/good-practices/?colour=red").status_code == 400
+
+
+OUTCOME_FILTERS = [{}, {"kind": "homicide_rate"}, {"year_min": "2019"}, {"year_max": "2015"},
+                   {"year": "2022"}, {"q": "medellin"}, {"country": "CO"},
+                   {"city": "medellin"}, {"synthetic": "include"}]
+
+
+@pytest.mark.parametrize("params", OUTCOME_FILTERS, ids=lambda p: json.dumps(p))
+def test_outcomes_page_export_and_api_agree(client, db, params):
+    from cities.api import IndicatorFilter
+
+    assert set(IndicatorFilter.base_filters) <= {k for p in OUTCOME_FILTERS for k in p}
+    page = client.get("/outcomes/", params)
+    assert page.status_code == 200
+    page_rows = sorted((c.slug, i.year, i.kind, i.label) for c, _t in page.context["cards"]
+                       for i in c.indicators.all())
+    export = json.loads(_body(client.get("/outcomes/export.json", params)))
+    api = _api_all(client, "/api/indicators/?" + page.wsgi_request.GET.urlencode())
+    assert sorted((r["city"], r["year"], r["kind"], r["label"]) for r in export["rows"]) == \
+        page_rows
+    assert len(api) == len(page_rows)
+    assert ViolenceIndicator.objects.exists()
+
+
+COMPARISON_FILTERS = [
+    {}, {"q": "palmira"}, {"q": "CALI"}, {"network": "pioc"}, {"country": "CO"},
+    {"region": "latin_america_caribbean"}, {"us": "non_us"}, {"location": "mayors_office"},
+    {"approach": "secondary"}, {"budget": "not_reported"}, {"round": "2023"},
+    {"office": "palmira-ovp"}, {"city": "cali"}, {"synthetic": "include"},
+]
+
+
+@pytest.mark.parametrize("params", COMPARISON_FILTERS, ids=lambda p: json.dumps(p))
+def test_comparison_page_export_and_api_agree(client, researcher, params):
+    from reports.comparison import ComparisonFilters
+
+    assert set(ComparisonFilters.base_fields) - {"radar"} <= {
+        k for p in COMPARISON_FILTERS for k in p}
+    client.force_login(researcher)
+    page = client.get("/compare/", params)
+    assert page.status_code == 200
+    comparison = page.context["comparison"]
+    page_ids = sorted(r.assessment_id for r in comparison.rows) if comparison.rows else []
+    export = json.loads(_body(client.get("/compare/export.json", {**params, "shape": "wide"})))
+    export_ids = sorted({r["assessment_id"] for r in export["rows"]})
+    api = _api_all(client, "/api/comparison/?" + page.wsgi_request.GET.urlencode())
+    # The page's heatmap shows each subject's latest round; the rows behind it are all of them.
+    assert set(page_ids) <= set(export_ids)
+    assert sorted({r["assessment_id"] for r in api}) == export_ids
+    assert comparison.assessment_count == len(export_ids)
+
+
+def test_export_citation_matches_the_open_data_page(client, db):
+    page = client.get("/open-data/")
+    assert page.status_code == 200
+    export = json.loads(_body(client.get("/compare/export.json?network=pioc")))
+    [dataset] = export["about"]["datasets"]
+    assert dataset["citation"] in page.content.decode()
+    api = client.get("/api/open-data/").json()
+    assert [d["citation"] for d in api if d["network"] == "pioc"] == [dataset["citation"]]
+
+
+def test_open_data_version_changes_when_public_data_change(client, db):
+    before = client.get("/api/open-data/").json()[0]["version"]
+    practice = GoodPractice.objects.filter(city__networks__slug="pioc").first()
+    practice.title = practice.title + " (revised)"
+    practice.save()
+    assert client.get("/api/open-data/").json()[0]["version"] != before
