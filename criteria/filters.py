@@ -29,7 +29,7 @@ class PracticeFilter(StrictFilterSet):
     region = django_filters.MultipleChoiceFilter(field_name="city__region",
                                                  choices=Region.choices, label=_("Region"))
     network = django_filters.ModelMultipleChoiceFilter(
-        field_name="city__networks", queryset=Network.objects.all(), to_field_name="slug",
+        field_name="city__networks__slug", queryset=Network.objects.all(), to_field_name="slug",
         label=_("Network"), distinct=True,
     )
 
