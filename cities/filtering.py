@@ -28,8 +28,10 @@ class StrictFilterSet(django_filters.FilterSet):
     def is_valid(self):
         return super().is_valid() and not self.unknown
 
-    @property
-    def errors(self):
+    def error_dict(self) -> dict[str, list[str]]:
+        """Bad values and unknown parameters, keyed by parameter (for a 400 or the page).
+
+        (`errors` stays django-filter's ErrorDict: the API's filter backend reads it.)"""
         errors = {name: [str(m) for m in messages]
                   for name, messages in self.form.errors.items()}
         for name in self.unknown:

@@ -152,7 +152,7 @@ def outcome_list(request):
              for city in cities]
     return render(request, "cities/outcome_list.html", {
         "cards": cards, "goal_networks": Network.objects.with_goal(),
-        "filters": filters, "errors": filters.errors if bad else {},
+        "filters": filters, "errors": filters.error_dict() if bad else {},
         "chips": chips(request.GET, {
             "city": (_("City"), {c.slug: c.name for c, _trend in cards}),
             "q": (_("Words"), {}), "kind": (_("Kind"), dict(ViolenceIndicator.Kind.choices)),
@@ -255,7 +255,7 @@ def outcome_export(request, fmt):
         raise Http404("Unknown export format.")
     filters = IndicatorFilter(request.GET, queryset=ViolenceIndicator.objects.all())
     if not filters.is_valid():
-        return JsonResponse({"errors": filters.errors}, status=400)
+        return JsonResponse({"errors": filters.error_dict()}, status=400)
     return tabular.export_response(fmt, EXPORT_COLUMNS, outcome_rows(filters.qs),
                                    stem="ovp-outcomes",
                                    about=open_data.export_about(request, _("Outcome figures")))

@@ -9,7 +9,12 @@ from cities.filtering import StrictFilterSet
 from cities.models import City, Network, Office, Region
 from cities.search import matching
 
-from .models import GoodPractice
+from .models import Criterion, GoodPractice
+
+
+def _criterion_choices():
+    return [(str(n), str(n)) for n in Criterion.objects.filter(framework__is_default=True)
+            .order_by("number").values_list("number", flat=True)]
 
 
 class PracticeFilter(StrictFilterSet):
@@ -18,8 +23,10 @@ class PracticeFilter(StrictFilterSet):
         help_text=_("Words to find in the practice, its city or its office, in any of the "
                     "site's languages; accents and capitals do not matter."),
     )
-    criterion = django_filters.NumberFilter(field_name="criterion__number", min_value=1,
-                                            max_value=99, label=_("Criterion"))
+    criterion = django_filters.TypedChoiceFilter(
+        field_name="criterion__number", coerce=int, choices=_criterion_choices,
+        label=_("Criterion"), help_text=_("A criterion number of the framework, e.g. 3."),
+    )
     city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug",
                                             label=_("City"))
     office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(),

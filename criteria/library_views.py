@@ -82,7 +82,7 @@ def library(request):
     bad = not filters.is_valid()
     options = _options(practices)
     return render(request, "criteria/library.html", {
-        "filters": filters, "form": filters.form, "errors": filters.errors if bad else {},
+        "filters": filters, "form": filters.form, "errors": filters.error_dict() if bad else {},
         "practices": practices.none() if bad else filters.qs,
         "options": options, "chips": _chips(request, options),
         "selected": {name: request.GET.getlist(name) for name in filters.filters},
@@ -98,7 +98,7 @@ def library_export(request, fmt):
 
     filters = PracticeFilter(request.GET, queryset=library_practices())
     if not filters.is_valid():
-        return JsonResponse({"errors": filters.errors}, status=400)
+        return JsonResponse({"errors": filters.error_dict()}, status=400)
     return tabular.export_response(fmt, EXPORT_COLUMNS, practice_rows(filters.qs),
                                    stem="ovp-good-practices",
                                    about=open_data.export_about(request, _("Good practices")))
