@@ -159,3 +159,55 @@ def test_open_data_version_changes_when_public_data_change(client, db):
     practice.title = practice.title + " (revised)"
     practice.save()
     assert client.get("/api/open-data/").json()[0]["version"] != before
+
+
+def test_library_page_query_count_is_fixed(client, practices, django_assert_num_queries):
+    # criteria, cities with practices, their networks (the controls); the practices; the
+    # navigation's role checks are skipped for an anonymous visitor.
+    with django_assert_num_queries(4):
+        assert client.get("/practices/?country=CO&q=medellin").status_code == 200
+
+
+def test_open_data_page_query_count_is_fixed(client, db, django_assert_num_queries):
+    # networks with open data; for each (one here): its dataset version — networks of the
+    # cities, tidy rows, framework, levels, practices, outcomes, latest publication, count.
+    with django_assert_num_queries(9):
+        assert client.get("/open-data/").status_code == 200
+
+
+def test_open_data_holds_only_public_assessments(client, db, complete_draft):
+    from criteria.models import Assessment
+
+    body = _body(client.get("/open-data/pioc/assessments.csv")).decode("utf-8-sig")
+    assert f"\n{complete_draft.pk}," not in body
+    public = Assessment.objects.filter(status="published", is_public=True,
+                                       city__networks__slug="pioc").first()
+    assert public is not None and f"\n{public.pk}," in body
+
+
+def test_open_data_zip_carries_the_sidecar(client, db):
+    import io
+    import zipfile
+
+    response = client.get("/open-data/pioc/dataset.zip")
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert {"assessments.csv", "framework.csv", "practices.csv", "outcomes.csv",
+            "datapackage.json", "CITATION.txt"} <= set(archive.namelist())
+    package = json.loads(archive.read("datapackage.json"))
+    api = client.get("/api/open-data/").json()
+    pioc = next(d for d in api if d["network"] == "pioc")
+    assert package["version"] == pioc["version"]
+    assert archive.read("CITATION.txt").decode().strip() == pioc["citation"]
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_xlsx_export_has_an_about_sheet(client, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/practices/export.xlsx?q=edmonton")
+    book = load_workbook(io.BytesIO(_body(response)))
+    about = dict(book["about"].iter_rows(min_row=2, values_only=True))
+    assert about["query"] == "q=edmonton"
+    assert about["dataset pioc: citation"] == client.get("/api/open-data/").json()[0]["citation"]
