@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .search import Searchable, translated_values
+from .search import Searchable, country_names, translated_values
 
 
 class Region(models.TextChoices):
@@ -385,7 +385,8 @@ class City(Searchable):
         return f"{self.name} ({self.country.code})"
 
     def search_document(self):
-        return [self.name, self.slug.replace("-", " "), str(self.country.name or "")]
+        # The country's name in every interface language: "Brasil" finds Brazil's cities.
+        return [self.name, self.slug.replace("-", " "), *country_names(self.country)]
 
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})

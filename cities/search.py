@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 MAX_WORDS = 8
@@ -68,6 +70,15 @@ class Searchable(models.Model):
     def refresh_search_text(self):
         self.search_text = fold(" ".join(t for t in self.search_document() if t))
         return self.search_text
+
+
+def country_names(country) -> list[str]:
+    """The name of `country` (a django-countries Country) in every interface language."""
+    names = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            names.append(str(country.name or ""))
+    return names
 
 
 def translated_values(instance, name, languages) -> list[str]:

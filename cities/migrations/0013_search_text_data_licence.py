@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from cities.search import fold
+from cities.search import country_names, fold
 
 CODES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 
@@ -14,7 +14,7 @@ def fill(apps, schema_editor):
     Office = apps.get_model("cities", "Office")
     for city in City.objects.all():
         city.search_text = fold(" ".join(
-            [city.name, city.slug.replace("-", " "), str(city.country.name or "")]))
+            [city.name, city.slug.replace("-", " "), *country_names(city.country)]))
         city.save(update_fields=["search_text"])
     for office in Office.objects.all():
         names = [office.name] + [getattr(office, f"name_{c}", "") or "" for c in CODES]

@@ -69,6 +69,8 @@ NOT_PAGES = {
     "reports:export-download": "a ZIP download",
     "reports:audit-trail-export": "a CSV/XLSX/JSON download",
     "reports:compare-export": "a CSV/XLSX/JSON download",
+    "reports:open-data-download": "a CSV/XLSX/JSON download",
+    "reports:open-data-zip": "a ZIP download",
     "admin:view_on_site": "a redirect to the object's own page",
     "admin:jsi18n": "JavaScript",
     "admin:autocomplete": "JSON",

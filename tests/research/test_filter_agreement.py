@@ -211,3 +211,10 @@ def test_xlsx_export_has_an_about_sheet(client, db):
     about = dict(book["about"].iter_rows(min_row=2, values_only=True))
     assert about["query"] == "q=edmonton"
     assert about["dataset pioc: citation"] == client.get("/api/open-data/").json()[0]["citation"]
+
+
+def test_a_country_is_found_by_its_name_in_every_language(client, db):
+    for q in ("Brazil", "brasil", "BRASIL"):
+        rows = client.get("/api/good-practices/", {"q": q}).json()["results"]
+        assert rows and {r["city_slug"] for r in rows} & set(
+            City.objects.filter(country="BR").values_list("slug", flat=True)), q
