@@ -24,6 +24,7 @@ SYNTHETIC = [("exclude", gettext_lazy("Real data only")),
 class SyntheticFilterSet(django_filters.FilterSet):
     synthetic = django_filters.ChoiceFilter(
         choices=SYNTHETIC, method="filter_synthetic", empty_label=None,
+        label=gettext_lazy("Synthetic data"),
         help_text=gettext_lazy("Synthetic (generated) data is left out unless asked for."),
     )
     synthetic_field = "is_synthetic"

@@ -154,10 +154,9 @@ def outcome_list(request):
         "cards": cards, "goal_networks": Network.objects.with_goal(),
         "filters": filters, "errors": filters.error_dict() if bad else {},
         "chips": chips(request.GET, {
-            "city": (_("City"), {c.slug: c.name for c, _trend in cards}),
-            "q": (_("Words"), {}), "kind": (_("Kind"), dict(ViolenceIndicator.Kind.choices)),
-            "year": (_("Year"), {}), "year_min": (_("From"), {}), "year_max": (_("Until"), {}),
-            "synthetic": (_("Synthetic data"), {}),
+            name: (f.label, {c.slug: c.name for c, _trend in cards} if name == "city"
+                   else {str(k): v for k, v in getattr(f.field, "choices", [])})
+            for name, f in filters.filters.items()
         }),
         "query": request.GET.urlencode(),
         "can_enter": City.objects.managed_by(request.user).exists(),

@@ -20,6 +20,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import DataLicence, Network, ViolenceIndicator
 from cities.outcome_views import EXPORT_COLUMNS as OUTCOME_COLUMNS
@@ -43,10 +44,10 @@ FRAMEWORK_COLUMNS = [
 ]
 
 TABLES = {
-    "assessments": ("Assessments (tidy: office × round × criterion)", tabular.TIDY_COLUMNS),
-    "framework": ("Framework: criteria and rubric levels", FRAMEWORK_COLUMNS),
-    "practices": ("Good practices", PRACTICE_COLUMNS),
-    "outcomes": ("Outcome figures (violence indicators)", OUTCOME_COLUMNS),
+    "assessments": (_("Assessments (tidy: office × round × criterion)"), tabular.TIDY_COLUMNS),
+    "framework": (_("Framework: criteria and rubric levels"), FRAMEWORK_COLUMNS),
+    "practices": (_("Good practices"), PRACTICE_COLUMNS),
+    "outcomes": (_("Outcome figures (violence indicators)"), OUTCOME_COLUMNS),
 }
 TITLE = "OVP Assess open data"
 
@@ -190,7 +191,7 @@ def dataset_zip(request, network) -> bytes:
             text = "".join(tabular._csv_lines(columns, table_rows(network, table)))
             archive.writestr(f"{table}.csv", text.encode("utf-8"))
             resources.append({
-                "name": table, "path": f"{table}.csv", "title": title, "format": "csv",
+                "name": table, "path": f"{table}.csv", "title": str(title), "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8",
                 "schema": {"fields": [{"name": c.name, "description": c.description}
                                       for c in columns]},

@@ -27,15 +27,14 @@ def open_data_download(request, network, table, fmt):
         raise Http404("Unknown table or format.")
     network = _open_network(network)
     info = open_data.dataset(network, base_url=open_data.page_url(request))
-    about = {
-        "title": f"{open_data.TITLE}: {network.name} — {open_data.TABLES[table][0]}",
-        "query": "", "url": request.build_absolute_uri(), "language": "en",
-        "open_data_url": open_data.page_url(request), "datasets": [info.as_dict()],
-    }
     title, columns = open_data.TABLES[table]
     with translation.override("en"):
-        # XLSX is written here; CSV and JSON stream after this block, so their rows are
-        # materialised in English first.
+        about = {
+            "title": f"{open_data.TITLE}: {network.name} — {title}",
+            "query": "", "url": request.build_absolute_uri(), "language": "en",
+            "open_data_url": open_data.page_url(request), "datasets": [info.as_dict()],
+        }
+        # CSV and JSON stream after this block: the rows are read in English here.
         rows = list(open_data.table_rows(network, table))
     return tabular.export_response(fmt, columns, rows, stem=f"ovp-{network.slug}-{table}",
                                    about=about)
