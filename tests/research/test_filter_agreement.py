@@ -218,3 +218,21 @@ def test_a_country_is_found_by_its_name_in_every_language(client, db):
         rows = client.get("/api/good-practices/", {"q": q}).json()["results"]
         assert rows and {r["city_slug"] for r in rows} & set(
             City.objects.filter(country="BR").values_list("slug", flat=True)), q
+
+
+def test_comparison_finds_evidence_titles_only_where_the_reader_may_see_them(
+        client, editor_a, researcher, palmira_draft):
+    from criteria.models import Evidence
+
+    response = palmira_draft.responses.order_by("criterion__number").first()
+    Evidence.objects.create(response=response, kind=Evidence.Kind.NOTE,
+                            title="Acta del Consejo de Convivencia ÁREA norte")
+    client.force_login(editor_a)
+    mine = client.get("/compare/", {"q": "area NORTE"}).context["comparison"]
+    assert palmira_draft.pk in {r.assessment_id for r in mine.rows}
+    # The researcher may not see the draft, so its evidence finds nothing for them.
+    client.force_login(researcher)
+    theirs = client.get("/compare/", {"q": "area NORTE"}).context.get("comparison")
+    assert theirs.assessment_count == 0
+    api = client.get("/api/comparison/", {"q": "area NORTE"}).json()
+    assert api["count"] == 0
