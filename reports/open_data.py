@@ -111,8 +111,9 @@ class Dataset:
     def citation(self):
         """Title, network, version, date, URL — the same text on the page and in exports."""
         when = self.as_of.isoformat() if self.as_of else "unpublished"
-        return (f"{self.network.name}. {TITLE}: {self.network.name} "
-                f"(version {self.version}, {when}). Licence {self.licence}. {self.url}")
+        year = f" ({self.as_of.year})" if self.as_of else ""
+        return (f"{self.network.name}{year}. {TITLE}, version {self.version} [data set], "
+                f"as of {when}. Licence: {self.licence}. {self.url}")
 
     def as_dict(self):
         return {
@@ -156,7 +157,9 @@ def page_url(request):
 
 def datasets(request, networks=None) -> list[Dataset]:
     base = page_url(request)
-    return [dataset(n, base_url=base) for n in (networks or open_networks())]
+    if networks is None:
+        networks = open_networks()
+    return [dataset(n, base_url=base) for n in networks]
 
 
 def export_about(request, title, *, networks=None) -> dict:

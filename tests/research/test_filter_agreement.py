@@ -236,3 +236,9 @@ def test_comparison_finds_evidence_titles_only_where_the_reader_may_see_them(
     assert theirs.assessment_count == 0
     api = client.get("/api/comparison/", {"q": "area NORTE"}).json()
     assert api["count"] == 0
+
+
+def test_an_export_of_a_network_without_open_data_cites_no_dataset(client, other_network):
+    slug = other_network.network.slug
+    export = json.loads(_body(client.get("/practices/export.json", {"network": slug})))
+    assert export["rows"] == [] and export["about"]["datasets"] == []
