@@ -43,6 +43,12 @@ def _options(request, form, visible):
     labels["network"] = (form.fields["network"].label, dict(networks))
     labels["country"] = (form.fields["country"].label, dict(countries))
     labels["synthetic"] = (form.fields["synthetic"].label, choices["synthetic"])
+    # Hand-picked offices and cities: named from the objects validation already fetched.
+    cleaned = getattr(form, "cleaned_data", {})
+    labels["office"] = (form.fields["office"].label,
+                        {o.slug: str(o) for o in cleaned.get("office") or []})
+    labels["city"] = (form.fields["city"].label,
+                      {c.slug: c.name for c in cleaned.get("city") or []})
     return {
         "country_options": countries, "region_options": regions, "network_options": networks,
         "chips": chips(request.GET, labels),
