@@ -181,6 +181,11 @@ class NetworkAdmin(ScopedAdminMixin, admin.ModelAdmin):
             "fields": ["goal", "goal_reduction_percent", "goal_baseline_year",
                        "goal_target_year", "goal_measure", "goal_source"],
         }),
+        (_("Open data"), {
+            "description": _("How the network's published, public assessments may be reused "
+                             "(shown on the open-data page and cited in every export)."),
+            "fields": ["data_licence"],
+        }),
         (_("Sign-in"), {
             "description": _("Who must use two-step sign-in (an authenticator app or a "
                              "security key) in this network. Someone who has not set it up is "

@@ -6,10 +6,12 @@ out unless `synthetic=include|only` asks for them.
 
 import django_filters
 from django.utils.translation import gettext_lazy
+from django_countries import countries
 from rest_framework import viewsets
 
 from ovp_assess.api_support import positive_int
 
+from .filtering import StrictFilterSet
 from .models import (
     City,
     ExchangeRate,
@@ -19,6 +21,7 @@ from .models import (
     Region,
     ViolenceIndicator,
 )
+from .search import matching
 from .serializers import (
     CitySerializer,
     ExchangeRateSerializer,
@@ -35,6 +38,7 @@ SYNTHETIC = [("exclude", gettext_lazy("Real data only")),
 class SyntheticFilterSet(django_filters.FilterSet):
     synthetic = django_filters.ChoiceFilter(
         choices=SYNTHETIC, method="filter_synthetic", empty_label=None,
+        label=gettext_lazy("Synthetic data"),
         help_text=gettext_lazy("Synthetic (generated) data is left out unless asked for."),
     )
     synthetic_field = "is_synthetic"
@@ -127,19 +131,35 @@ class OfficeViewSet(ScopedViewSet):
     ordering_fields = ["name", "slug", "founded_year", "city__name"]
 
 
-class IndicatorFilter(SyntheticFilterSet):
+class IndicatorFilter(StrictFilterSet, SyntheticFilterSet):
+    """The outcome figures' one filter definition: /outcomes/, its downloads and
+    /api/indicators/ read their query string through it."""
+
     synthetic_field = "city__is_synthetic"
+    q = django_filters.CharFilter(
+        method="search", max_length=200, label=gettext_lazy("Words"),
+        help_text=gettext_lazy("Words in the city's name; accents and capitals do not matter."),
+    )
     city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
-    kind = django_filters.ChoiceFilter(choices=ViolenceIndicator.Kind.choices)
-    year = django_filters.NumberFilter(min_value=1900, max_value=2100)
+    country = django_filters.MultipleChoiceFilter(field_name="city__country",
+                                                  choices=list(countries),
+                                                  label=gettext_lazy("Country"))
+    kind = django_filters.ChoiceFilter(choices=ViolenceIndicator.Kind.choices,
+                                       label=gettext_lazy("Kind"),
+                                       empty_label=gettext_lazy("Any kind"))
+    year = django_filters.NumberFilter(min_value=1900, max_value=2100,
+                                       label=gettext_lazy("Year"))
     year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", min_value=1900,
-                                           max_value=2100)
+                                           max_value=2100, label=gettext_lazy("From year"))
     year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", min_value=1900,
-                                           max_value=2100)
+                                           max_value=2100, label=gettext_lazy("Until year"))
 
     class Meta:
         model = ViolenceIndicator
-        fields = ["city", "kind", "year", "year_min", "year_max", "synthetic"]
+        fields = ["q", "city", "country", "kind", "year", "year_min", "year_max", "synthetic"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(matching(value, "city__search_text"))
 
 
 class IndicatorViewSet(ScopedViewSet):

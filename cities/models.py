@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .currencies import validate_currency
+from .search import Searchable, country_names, translated_values
 
 
 class Region(models.TextChoices):
@@ -195,6 +196,24 @@ class NetworkQuerySet(models.QuerySet):
         return self.filter(pk__in=_secretariat_networks(user))
 
 
+class DataLicence(models.TextChoices):
+    """Licences a network may publish its open data under (docs/research.md)."""
+
+    CC_BY_4 = "CC-BY-4.0", _("Creative Commons Attribution 4.0 (CC BY 4.0)")
+    CC_BY_SA_4 = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0 (CC BY-SA 4.0)")
+    CC0_1 = "CC0-1.0", _("Creative Commons Zero 1.0 (public domain dedication)")
+    ODBL_1 = "ODbL-1.0", _("Open Data Commons Open Database License 1.0 (ODbL)")
+
+    @classmethod
+    def url(cls, code):
+        return {
+            cls.CC_BY_4: "https://creativecommons.org/licenses/by/4.0/",
+            cls.CC_BY_SA_4: "https://creativecommons.org/licenses/by-sa/4.0/",
+            cls.CC0_1: "https://creativecommons.org/publicdomain/zero/1.0/",
+            cls.ODBL_1: "https://opendatacommons.org/licenses/odbl/1-0/",
+        }.get(code, "")
+
+
 class Network(models.Model):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -228,6 +247,12 @@ class Network(models.Model):
     goal_source = models.TextField(_("goal: source"), blank=True)
     website = models.URLField(_("website"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    data_licence = models.CharField(
+        _("open data licence"), max_length=20, choices=DataLicence.choices,
+        default=DataLicence.CC_BY_4,
+        help_text=_("The licence the network's published, public assessments are offered "
+                    "under on the open-data page and in every export."),
+    )
     # Multi-factor sign-in (docs/accounts.md): who must have a second factor to use the site.
     require_mfa_secretariat = models.BooleanField(
         _("require two-step sign-in for the secretariat"), default=False,
@@ -319,7 +344,10 @@ class CityQuerySet(models.QuerySet):
         ).values("city_id"))
 
 
-class City(models.Model):
+_LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+class City(Searchable):
     slug = models.SlugField(_("slug"), unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = CountryField(_("country"))
@@ -357,6 +385,10 @@ class City(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.country.code})"
+
+    def search_document(self):
+        # The country's name in every interface language: "Brasil" finds Brazil's cities.
+        return [self.name, self.slug.replace("-", " "), *country_names(self.country)]
 
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})
@@ -421,7 +453,7 @@ class OfficeQuerySet(models.QuerySet):
                            | Q(pk__in=self.led_by(user).values("pk")))
 
 
-class Office(models.Model):
+class Office(Searchable):
     class Kind(models.TextChoices):
         OFFICE = "office", _("Office")
         DEPARTMENT = "department", _("Department")
@@ -513,6 +545,10 @@ class Office(models.Model):
 
     def __str__(self):
         return f"{self.name} — {self.city.name}"
+
+    def search_document(self):
+        return [*translated_values(self, "name", _LANGUAGE_CODES), self.local_name,
+                self.slug.replace("-", " ")]
 
     def get_absolute_url(self):
         return reverse("cities:office-detail", kwargs={"slug": self.slug})

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from reports import tabular
 from reports.selectors import outcome_trend
 
+from .api import IndicatorFilter
+from .filtering import chips
 from .goals import GoalBook, goal_for_city
 from .models import City, Network, ViolenceIndicator
 
@@ -135,10 +137,14 @@ def import_indicators(*, indicators, by):
 
 
 def outcome_list(request):
+    # The same filters as the downloads and /api/indicators/: the cards show the figures
+    # that match, grouped by city.
+    filters = IndicatorFilter(request.GET, queryset=ViolenceIndicator.objects.all())
+    bad = not filters.is_valid()
+    figures = ViolenceIndicator.objects.none() if bad else filters.qs
     cities = (
-        City.objects.filter(is_synthetic=False, indicators__isnull=False).distinct()
-        .prefetch_related(Prefetch("indicators",
-                                   queryset=ViolenceIndicator.objects.order_by("kind", "year")))
+        City.objects.filter(pk__in=figures.values("city_id"))
+        .prefetch_related(Prefetch("indicators", queryset=figures.order_by("kind", "year")))
         .order_by("name")
     )
     book = GoalBook()
@@ -146,9 +152,16 @@ def outcome_list(request):
              for city in cities]
     return render(request, "cities/outcome_list.html", {
         "cards": cards, "goal_networks": Network.objects.with_goal(),
+        "filters": filters, "errors": filters.error_dict() if bad else {},
+        "chips": chips(request.GET, {
+            name: (f.label, {c.slug: c.name for c, _trend in cards} if name == "city"
+                   else {str(k): v for k, v in getattr(f.field, "choices", [])})
+            for name, f in filters.filters.items()
+        }),
+        "query": request.GET.urlencode(),
         "can_enter": City.objects.managed_by(request.user).exists(),
         "title": _("Outcomes against the network goal"),
-    })
+    }, status=400 if bad else 200)
 
 
 def outcome_city(request, slug):
@@ -223,21 +236,25 @@ def indicator_import(request):
     }, status=422 if (errors or form.errors) else 200)
 
 
-def outcome_export(request, fmt):
-    if fmt not in tabular.FORMATS:
-        raise Http404("Unknown export format.")
-    unknown = set(request.GET) - {"city"}
-    qs = ViolenceIndicator.objects.filter(city__is_synthetic=False)
-    if request.GET.get("city"):
-        qs = qs.filter(city__slug=request.GET["city"][:60])
-    if unknown:
-        return JsonResponse({"errors": {k[:40]: [_("Unknown parameter.")] for k in unknown}},
-                            status=400)
+def outcome_rows(indicators):
+    """Rows in EXPORT_COLUMNS order, streamed."""
     rows = (
-        qs.order_by("city__name", "kind", "label", "year")
+        indicators.order_by("city__name", "kind", "label", "year", "pk")
         .values_list("city__slug", "city__name", "city__country", "year", "kind", "label",
                      "value", "qualifier", "area", "source")
         .iterator(chunk_size=tabular.CHUNK)
     )
-    rows = ((r[0], r[1], str(r[2]), *r[3:]) for r in rows)
-    return tabular.export_response(fmt, EXPORT_COLUMNS, rows, stem="ovp-outcomes")
+    return ((r[0], r[1], str(r[2]), *r[3:]) for r in rows)
+
+
+def outcome_export(request, fmt):
+    from reports import open_data  # it reads this module's columns and rows
+
+    if fmt not in tabular.FORMATS:
+        raise Http404("Unknown export format.")
+    filters = IndicatorFilter(request.GET, queryset=ViolenceIndicator.objects.all())
+    if not filters.is_valid():
+        return JsonResponse({"errors": filters.error_dict()}, status=400)
+    return tabular.export_response(fmt, EXPORT_COLUMNS, outcome_rows(filters.qs),
+                                   stem="ovp-outcomes",
+                                   about=open_data.export_about(request, _("Outcome figures")))

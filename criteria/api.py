@@ -9,7 +9,7 @@ Writes go through criteria/forms.py and criteria/workflow.py, as on the pages.
 """
 
 import django_filters
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,6 +32,7 @@ from reports.api import comparison_parameters
 from reports.comparison import ComparisonFilters, filtered_assessments
 
 from . import access, workflow
+from .filters import PracticeFilter, library_practices
 from .forms import EvidenceForm, ResponseForm
 from .models import (
     Assessment,
@@ -39,7 +40,6 @@ from .models import (
     CriterionResponse,
     Evidence,
     Framework,
-    GoodPractice,
     RubricLevel,
 )
 from .serializers import (
@@ -334,32 +334,13 @@ class EvidenceViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ScopedV
 # --- good practices ---------------------------------------------------------------------------
 
 
-class GoodPracticeFilter(django_filters.FilterSet):
-    criterion = django_filters.NumberFilter(field_name="criterion__number", min_value=1,
-                                            max_value=99)
-    city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
-    office = django_filters.ModelChoiceFilter(queryset=Office.objects.all(),
-                                              to_field_name="slug")
-    region = django_filters.ChoiceFilter(field_name="city__region", choices=Region.choices)
-    q = django_filters.CharFilter(method="search", max_length=200,
-                                  help_text=_("Words to find in the title or summary."))
-
-    class Meta:
-        model = GoodPractice
-        fields = ["criterion", "city", "office", "region", "q"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
-
-
 class GoodPracticeViewSet(ScopedViewSet):
     """The good-practice library: practices by criterion, city and office, with sources."""
 
-    queryset = GoodPractice.objects.select_related("criterion", "city", "office").order_by(
-        "criterion__number", "city__name", "title"
-    )
+    queryset = library_practices()
     serializer_class = GoodPracticeSerializer
-    filterset_class = GoodPracticeFilter
+    # The library page and its downloads read the same filters (criteria/filters.py).
+    filterset_class = PracticeFilter
     ordering_fields = ["title", "city__name", "criterion__number"]
 
 

@@ -8,16 +8,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cities.access import is_secretariat
-from cities.models import City, Region
+from cities.filtering import chips
+from cities.models import City, Network, Region
 from reports import tabular
 
+from .filters import PracticeFilter, library_practices
 from .forms import counted
 from .models import Assessment, Criterion, CriterionResponse, Framework, GoodPractice
 
@@ -39,53 +39,53 @@ EXPORT_COLUMNS = [
 ]
 
 
-class LibraryFilters(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Words"), required=False, max_length=200)
-    criterion = forms.TypedChoiceField(label=gettext_lazy("Criterion"), required=False,
-                                       coerce=int, empty_value=None)
-    city = forms.ModelChoiceField(City.objects.filter(good_practices__isnull=False).distinct()
-                                  .order_by("name"), to_field_name="slug", required=False,
-                                  label=gettext_lazy("City"),
-                                  empty_label=gettext_lazy("Any city"))
-    region = forms.ChoiceField(label=gettext_lazy("Region"), required=False,
-                               choices=[("", gettext_lazy("Any region")), *Region.choices])
-
-    def __init__(self, *args, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["criterion"].choices = [("", _("Any criterion"))] + [
-            (c.number, f"{c.number}. {c.name}") for c in criteria
-        ]
+def practice_rows(practices):
+    """Rows in EXPORT_COLUMNS order, streamed."""
+    for p in practices.iterator(chunk_size=tabular.CHUNK):
+        yield (p.pk, p.criterion.number, p.criterion.name, p.city.slug, p.city.name,
+               str(p.city.country), p.city.region, p.office.slug if p.office else "",
+               p.office.name if p.office else "", p.title, p.summary, p.source_section,
+               p.source_url, p.assessment_id)
 
 
-def _filtered(request, criteria):
-    form = LibraryFilters(request.GET or None, criteria=criteria)
-    unknown = sorted(set(request.GET) - set(LibraryFilters.base_fields))
-    practices = GoodPractice.objects.select_related("criterion", "city", "office").order_by(
-        "criterion__number", "city__name", "title"
-    ).filter(criterion__framework__is_default=True)
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            practices = practices.filter(Q(title__icontains=data["q"])
-                                         | Q(summary__icontains=data["q"])
-                                         | Q(city__name__icontains=data["q"])
-                                         | Q(office__name__icontains=data["q"]))
-        if data["criterion"]:
-            practices = practices.filter(criterion__number=data["criterion"])
-        if data["city"]:
-            practices = practices.filter(city=data["city"])
-        if data["region"]:
-            practices = practices.filter(city__region=data["region"])
-    return form, unknown, practices
+def _options(practices):
+    """What the filter controls offer: only values some practice has (three queries)."""
+    cities = list(City.objects.filter(pk__in=practices.values("city_id")).order_by("name"))
+    countries = sorted({(str(c.country), c.country.name) for c in cities}, key=lambda c: c[1])
+    regions = {c.region for c in cities}
+    return {
+        "criteria": list(Criterion.objects.filter(framework__is_default=True)
+                         .order_by("number").values_list("number", "name")),
+        "cities": [(c.slug, c.name) for c in cities],
+        "countries": countries,
+        "regions": [(k, label) for k, label in Region.choices if k in regions],
+        "networks": list(Network.objects.filter(cities__in=[c.pk for c in cities]).distinct()
+                         .order_by("name").values_list("slug", "name")),
+    }
+
+
+def _chips(request, options):
+    return chips(request.GET, {
+        "q": (_("Words"), {}),
+        "criterion": (_("Criterion"), {str(n): f"{n}. {name}" for n, name in options["criteria"]}),
+        "city": (_("City"), dict(options["cities"])),
+        "office": (_("Office"), {}),
+        "country": (_("Country"), dict(options["countries"])),
+        "region": (_("Region"), dict(Region.choices)),
+        "network": (_("Network"), dict(options["networks"])),
+    })
 
 
 def library(request):
-    criteria = list(Criterion.objects.filter(framework__is_default=True).order_by("number"))
-    form, unknown, practices = _filtered(request, criteria)
-    bad = unknown or (form.is_bound and not form.is_valid())
+    practices = library_practices()
+    filters = PracticeFilter(request.GET, queryset=practices)
+    bad = not filters.is_valid()
+    options = _options(practices)
     return render(request, "criteria/library.html", {
-        "form": form, "unknown": unknown,
-        "practices": practices.none() if bad else practices,
+        "filters": filters, "form": filters.form, "errors": filters.error_dict() if bad else {},
+        "practices": practices.none() if bad else filters.qs,
+        "options": options, "chips": _chips(request, options),
+        "selected": {name: request.GET.getlist(name) for name in filters.filters},
         "query": request.GET.urlencode(), "can_add": is_secretariat(request.user),
         "title": _("Good-practice library"),
     }, status=400 if bad else 200)
@@ -94,20 +94,14 @@ def library(request):
 def library_export(request, fmt):
     if fmt not in tabular.FORMATS:
         raise Http404("Unknown export format.")
-    criteria = list(Criterion.objects.filter(framework__is_default=True).order_by("number"))
-    form, unknown, practices = _filtered(request, criteria)
-    if unknown or (form.is_bound and not form.is_valid()):
-        errors = {k: [str(m) for m in v] for k, v in form.errors.items()} if form.is_bound else {}
-        errors.update({k[:40]: [_("Unknown parameter.")] for k in unknown})
-        return JsonResponse({"errors": errors}, status=400)
-    rows = (
-        (p.pk, p.criterion.number, p.criterion.name, p.city.slug, p.city.name,
-         str(p.city.country), p.city.region, p.office.slug if p.office else "",
-         p.office.name if p.office else "", p.title, p.summary, p.source_section,
-         p.source_url, p.assessment_id)
-        for p in practices.iterator(chunk_size=tabular.CHUNK)
-    )
-    return tabular.export_response(fmt, EXPORT_COLUMNS, rows, stem="ovp-good-practices")
+    from reports import open_data  # it reads this module's columns and rows
+
+    filters = PracticeFilter(request.GET, queryset=library_practices())
+    if not filters.is_valid():
+        return JsonResponse({"errors": filters.error_dict()}, status=400)
+    return tabular.export_response(fmt, EXPORT_COLUMNS, practice_rows(filters.qs),
+                                   stem="ovp-good-practices",
+                                   about=open_data.export_about(request, _("Good practices")))
 
 
 # --- adding practices (secretariat) -----------------------------------------------------------

@@ -28,6 +28,7 @@ from cities.models import (
     StaffingModel,
     validate_not_future_year,
 )
+from cities.search import Searchable, translated_values
 
 LEVEL_MIN, LEVEL_MAX = 0, 4
 
@@ -257,7 +258,7 @@ class Tradeoff(models.Model):
         return self.title
 
 
-class GoodPractice(models.Model):
+class GoodPractice(Searchable):
     criterion = models.ForeignKey(
         Criterion, on_delete=models.CASCADE, related_name="good_practices",
         verbose_name=_("criterion"),
@@ -298,6 +299,11 @@ class GoodPractice(models.Model):
 
     def __str__(self):
         return self.title
+
+    def search_document(self):
+        codes = [code for code, _name in settings.LANGUAGES]
+        return [*translated_values(self, "title", codes),
+                *translated_values(self, "summary", codes)]
 
     def clean(self):
         if self.office_id and self.city_id and self.office.city_id != self.city_id:
@@ -1029,7 +1035,7 @@ def evidence_upload_to(instance, filename):
     return f"evidence/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(SeededTextTranslations):
+class Evidence(SeededTextTranslations, Searchable):
     class Kind(models.TextChoices):
         DOCUMENT = "document", _("Document")
         LINK = "link", _("Link")
@@ -1073,7 +1079,7 @@ class Evidence(SeededTextTranslations):
         related_name="+", verbose_name=_("added by"),
     )
 
-    history = HistoricalRecords(excluded_fields=["content_translations"])
+    history = HistoricalRecords(excluded_fields=["content_translations", "search_text"])
     objects = EvidenceQuerySet.as_manager()
 
     class Meta:
@@ -1086,6 +1092,12 @@ class Evidence(SeededTextTranslations):
 
     def __str__(self):
         return self.title
+
+    def search_document(self):
+        """The title as written and as translated for readers (seeded rows)."""
+        translations = self.content_translations or {}
+        return [self.title, *(entry.get("title", {}).get("text", "")
+                              for entry in translations.values() if isinstance(entry, dict))]
 
 
 class ReviewComment(models.Model):

@@ -39,6 +39,7 @@ app_name = "api"
 urlpatterns = [
     path("comparison/", criteria_api.ComparisonRows.as_view(), name="comparison"),
     path("comparison/trend/", reports_api.ComparisonTrend.as_view(), name="comparison-trend"),
+    path("open-data/", reports_api.OpenDataList.as_view(), name="open-data"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

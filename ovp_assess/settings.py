@@ -339,7 +339,12 @@ SPECTACULAR_SETTINGS = {
         "`Authorization: Token <your token>`. In this page, press *Authorize* and enter "
         "`Token <your token>`. Signed-in browsers use their session.\n\n"
         "**Comparison data.** `GET /api/comparison/` takes the same filters as the comparison "
-        "page (`/compare/`) and returns its tidy rows: one per office × round × criterion.\n\n"
+        "page (`/compare/`) and returns its tidy rows: one per office × round × criterion. "
+        "Every data view's page, downloads and API twin read the same query string the same "
+        "way; an unknown parameter is a 400.\n\n"
+        "**Open data.** `GET /api/open-data/` lists each network's open dataset (what anyone "
+        "may read): its version (it changes whenever the published data change), licence, "
+        "suggested citation and download links. Exports cite the same versions.\n\n"
         "**Writes.** `GET` a response to read its `ETag` (its version); send it back as "
         "`If-Match` with `PATCH`. A stale version is refused with 412 and nothing changes."
     ),

@@ -24,12 +24,14 @@ from django_countries import countries
 
 from cities.exchange import RateBook, usd_expression
 from cities.models import City, InstitutionalLocation, Network, Office, Region
+from cities.search import words
 from criteria.models import (
     LEVEL_NAMES,
     ROUND_CODE_RE,
     Assessment,
     Criterion,
     CriterionResponse,
+    Evidence,
     LevelSource,
     level_source_of,
 )
@@ -148,6 +150,11 @@ class IdsField(forms.Field):
 class ComparisonFilters(forms.Form):
     """What to compare. Every field is optional; an empty form compares everything visible."""
 
+    q = forms.CharField(
+        required=False, max_length=200, label=_("Words"),
+        help_text=_("Words in the city's or office's name, or in the title of evidence you may "
+                    "see; accents and capitals do not matter."),
+    )
     network = forms.ModelMultipleChoiceField(
         Network.objects.order_by("name"), to_field_name="slug", required=False,
         label=_("Network"),
@@ -253,6 +260,10 @@ def filtered_assessments(user, cleaned):
         qs = qs.filter(is_synthetic=False)
     elif synthetic == "only":
         qs = qs.filter(is_synthetic=True)
+    for word in words(cleaned.get("q") or ""):
+        evidence = Evidence.objects.visible_to(user).filter(search_text__contains=word)
+        qs = qs.filter(Q(city__search_text__contains=word) | Q(office__search_text__contains=word)
+                       | Q(pk__in=evidence.values("response__assessment_id")))
     if cleaned.get("network"):
         qs = qs.filter(city__in=City.objects.filter(networks__in=cleaned["network"]).values("pk"))
     if cleaned.get("country"):

@@ -7,21 +7,25 @@ user's retry after a failure, or a duplicate delivery) never leaves duplicates o
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 import zipfile
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
 from cities.access import is_secretariat
+from cities.models import Network
 from criteria.models import Assessment
 
-from . import brief_cache, renderers
+from . import brief_cache, open_data, renderers
 from .models import ExportJob
 from .selectors import brief_queryset, build_network_brief
 
@@ -126,6 +130,22 @@ def run_export(job_id: int) -> str:
     return name
 
 
+def _about(job, assessments) -> dict:
+    """The ZIP's sidecar: what was asked, what is inside, and the open datasets to cite."""
+    base = settings.SITE_URL.rstrip("/") + reverse("reports:open-data")
+    networks = Network.objects.filter(
+        pk__in={a.round.network_id for a in assessments}).order_by("name")
+    return {
+        "title": f"Briefs of round {job.round}", "round": job.round, "language": job.language,
+        "paper": job.paper, "generated_at": timezone.now().isoformat(),
+        "briefs": [{"assessment_id": a.pk, "subject": a.subject, "status": a.status,
+                    "published_at": a.published_at} for a in assessments],
+        "datasets": [open_data.dataset(n, base_url=base).as_dict() for n in networks],
+        "note": "Briefs can include assessments that are not open data; the datasets cited "
+                "are the open data of the round's network.",
+    }
+
+
 def _build_zip(job) -> str:
     visible = Assessment.objects.visible_to(job.requested_by)
     assessments = list(
@@ -151,6 +171,8 @@ def _build_zip(job) -> str:
                 network, lang=job.language, paper=job.paper
             )
             archive.writestr(filename, pdf)
+            archive.writestr("about.json", json.dumps(_about(job, assessments), indent=2,
+                                                      ensure_ascii=False, default=str))
             ExportJob.objects.filter(pk=job.pk).update(completed=len(assessments) + 1)
         handle.seek(0)
         name = f"exports/briefs-{job.round}-{job.pk}.zip"

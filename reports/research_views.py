@@ -3,12 +3,14 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django_countries import countries as countries_
 
 from cities import audit
-from cities.models import AuditEvent
+from cities.filtering import chips
+from cities.models import AuditEvent, Network, Region
 from criteria.models import Assessment
 
-from . import tabular
+from . import open_data, tabular
 from .comparison import (
     PANEL,
     UNBALANCED,
@@ -39,6 +41,32 @@ def _with(request, **params):
     for name, value in params.items():
         query[name] = value
     return query.urlencode()
+def _options(request, form, visible):
+    """Checkbox options with data (two queries) and the chips of the chosen filters."""
+    places = set(visible.values_list("city__country", "city__region").distinct())
+    countries = sorted({(str(c), countries_.name(c)) for c, _r in places}, key=lambda c: c[1])
+    regions = [(k, label) for k, label in Region.choices if k in {r for _c, r in places}]
+    networks = list(Network.objects.filter(cities__in=visible.values("city_id")).distinct()
+                    .order_by("name").values_list("slug", "name"))
+    choices = {name: {str(k): str(v) for k, v in getattr(field, "choices", [])}
+               for name, field in form.fields.items()
+               if name not in {"network", "office", "city", "country"}}
+    labels = {name: (form.fields[name].label, choices.get(name, {}))
+              for name in form.fields if name not in {"radar"}}
+    labels["network"] = (form.fields["network"].label, dict(networks))
+    labels["country"] = (form.fields["country"].label, dict(countries))
+    labels["synthetic"] = (form.fields["synthetic"].label, choices["synthetic"])
+    # Hand-picked offices and cities: named from the objects validation already fetched.
+    cleaned = getattr(form, "cleaned_data", {})
+    labels["office"] = (form.fields["office"].label,
+                        {o.slug: str(o) for o in cleaned.get("office") or []})
+    labels["city"] = (form.fields["city"].label,
+                      {c.slug: c.name for c in cleaned.get("city") or []})
+    return {
+        "country_options": countries, "region_options": regions, "network_options": networks,
+        "chips": chips(request.GET, labels),
+        "selected": {name: request.GET.getlist(name) for name in form.fields},
+    }
 
 
 def compare(request):
@@ -60,6 +88,7 @@ def compare(request):
         "min_n": MIN_N,
         "trend_view": (form.cleaned_data.get("trend") if hasattr(form, "cleaned_data") else "")
         or PANEL,
+        **_options(request, form, visible),
     }
     if form.has_problems:
         return render(request, "reports/compare.html", context, status=400)
@@ -88,9 +117,8 @@ def compare_export(request, fmt):
     if request.user.is_authenticated:  # may include what is not public
         audit.record(AuditEvent.Action.EXPORT, detail=f"comparison {shape} {fmt}: "
                      f"{request.GET.urlencode()}", networks=audit.networks_of_user(request.user))
-    return tabular.export_response(fmt, columns, rows, stem=f"ovp-comparison-{shape}")
-
-
+    return tabular.export_response(fmt, columns, rows, stem=f"ovp-comparison-{shape}",
+                                   about=open_data.export_about(request, _("Comparison")))
 def compare_trend_export(request, fmt):
     """The trend across rounds as shown on the page (the same `trend=` view and filters), one
     row per round × criterion; `GET /api/comparison/trend/` answers the same rows."""
@@ -105,4 +133,5 @@ def compare_trend_export(request, fmt):
         audit.record(AuditEvent.Action.EXPORT, detail=f"comparison trend {fmt}: "
                      f"{request.GET.urlencode()}", networks=audit.networks_of_user(request.user))
     return tabular.export_response(fmt, tabular.TREND_COLUMNS, tabular.trend_rows(trend),
-                                   stem=f"ovp-comparison-trend-{view}")
+                                   stem=f"ovp-comparison-trend-{view}",
+                                   about=open_data.export_about(request, _("Comparison trend")))

@@ -40,8 +40,8 @@ from .plan_selectors import (
     build_action_plan,
     build_since_last_round,
 )
-from .statistic import MIN_N, Summary, summarise
 from .resources import ResourcesPanel, build_resources_panel, latest_homicides
+from .statistic import MIN_N, Summary, summarise
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
 WEAKEST_COUNT = 3

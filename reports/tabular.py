@@ -284,14 +284,33 @@ def _csv_lines(columns, rows):
         yield writer.writerow([_csv_value(v) for v in row])
 
 
-def _json_chunks(columns, rows):
+def _json_chunks(columns, rows, about=None):
+    """A JSON array of row objects; with `about`, an object whose "about" block (filter,
+    dataset versions, citations) and "columns" (the data dictionary) come before "rows"."""
+    if about is not None:
+        yield "{\"about\": " + json.dumps(about, ensure_ascii=False, default=str)
+        yield ",\n\"columns\": " + json.dumps(
+            [{"name": c.name, "description": c.description} for c in columns],
+            ensure_ascii=False)
+        yield ",\n\"rows\": "
     yield "["
     for i, item in enumerate(row_dicts(columns, rows)):
         yield ("," if i else "") + "\n" + json.dumps(item, ensure_ascii=False, default=str)
-    yield "\n]\n"
+    yield "\n]" + ("}" if about is not None else "") + "\n"
 
 
-def write_xlsx(columns, rows, handle, *, sheet_title="data"):
+def about_lines(about):
+    """(key, value) lines of an export's "about" block, for a sheet or a text sidecar."""
+    lines = [(key, about[key]) for key in ("title", "query", "url", "generated_at", "language")
+             if key in about]
+    for dataset in about.get("datasets", []):
+        for key in ("network", "title", "version", "as_of", "licence", "licence_url",
+                    "citation", "url"):
+            lines.append((f"dataset {dataset['network']}: {key}", dataset.get(key, "")))
+    return lines
+
+
+def write_xlsx(columns, rows, handle, *, sheet_title="data", about=None):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.append([c.name for c in columns])
@@ -301,23 +320,39 @@ def write_xlsx(columns, rows, handle, *, sheet_title="data"):
     notes.append(["column", "meaning"])
     for c in columns:
         notes.append([c.name, c.description])
+    if about is not None:
+        sheet = workbook.create_sheet(title="about")
+        sheet.append(["field", "value"])
+        for key, value in about_lines(about):
+            sheet.append([key, guard_cell(str(value))])
     workbook.save(handle)
 
 
-def export_response(fmt, columns, rows, *, stem):
-    """A streaming download of `rows` in `fmt` ("csv", "xlsx" or "json")."""
+def export_response(fmt, columns, rows, *, stem, about=None):
+    """A streaming download of `rows` in `fmt` ("csv", "xlsx" or "json").
+
+    `about` (reports.open_data.export_about) travels with the data: an "about" sheet in XLSX,
+    a header block in JSON, and for CSV (which has no place for it) response headers naming
+    the dataset versions and where the citation is.
+    """
     filename = f"{slugify(stem) or 'export'}.{fmt}"
     if fmt == "csv":
         response = StreamingHttpResponse(_csv_lines(columns, rows), content_type=FORMATS[fmt])
     elif fmt == "json":
-        response = StreamingHttpResponse(_json_chunks(columns, rows), content_type=FORMATS[fmt])
+        response = StreamingHttpResponse(_json_chunks(columns, rows, about),
+                                         content_type=FORMATS[fmt])
     elif fmt == "xlsx":
         handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        write_xlsx(columns, rows, handle, sheet_title=stem)
+        write_xlsx(columns, rows, handle, sheet_title=stem, about=about)
         handle.seek(0)
         response = FileResponse(handle, content_type=FORMATS[fmt])
     else:
         raise ValueError(fmt)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
+    if about is not None:
+        response["X-Dataset-Version"] = ", ".join(
+            f"{d['network']}={d['version']}" for d in about.get("datasets", []))
+        if about.get("open_data_url"):
+            response["Link"] = f'<{about["open_data_url"]}>; rel="describedby"'
     return response

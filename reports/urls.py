@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, plan_exports, research_views, views
+from . import audit_views, open_data_views, plan_exports, research_views, views
 
 app_name = "reports"
 
@@ -25,4 +25,9 @@ urlpatterns = [
     path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),
     path("compare/trend.<str:fmt>", research_views.compare_trend_export,
          name="compare-trend-export"),
+    path("open-data/", open_data_views.open_data_page, name="open-data"),
+    path("open-data/<slug:network>/dataset.zip", open_data_views.open_data_zip,
+         name="open-data-zip"),
+    path("open-data/<slug:network>/<slug:table>.<str:fmt>", open_data_views.open_data_download,
+         name="open-data-download"),
 ]

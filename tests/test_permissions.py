@@ -210,6 +210,7 @@ ROWS = {
     # --- API (format-suffixed twins share the row and are asked for JSON)
     "api:comparison": Row(get=everyone()),
     "api:comparison-trend": Row(get=everyone()),
+    "api:open-data": Row(get=everyone()),
     "api:schema": Row(get=everyone()),
     "api:docs": Row(get=everyone()),
     "api:redoc": Row(get=everyone()),
@@ -412,6 +413,13 @@ ROWS = {
     "reports:compare": Row(get=everyone()),
     "reports:compare-export": Row(kwargs=lambda o: {"fmt": "csv"}, get=everyone()),
     "reports:compare-trend-export": Row(kwargs=lambda o: {"fmt": "csv"}, get=everyone()),
+    # Open data is what anyone may read, whoever asks; a network without any is a 404.
+    "reports:open-data": Row(get=everyone()),
+    "reports:open-data-download": Row(
+        kwargs=lambda o: {"network": "no-such-network", "table": "assessments", "fmt": "csv"},
+        get=everyone(404)),
+    "reports:open-data-zip": Row(kwargs=lambda o: {"network": "no-such-network"},
+                                 get=everyone(404)),
     "reports:brief": Row(kwargs=draft(), get=SEE_DRAFT),
     "reports:plan-export": Row(kwargs=lambda o: {"pk": o["draft"].pk, "fmt": "csv"},
                                get=SEE_DRAFT),

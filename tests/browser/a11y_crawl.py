@@ -70,6 +70,8 @@ NOT_PAGES = {
     "reports:audit-trail-export": "a CSV/XLSX/JSON download",
     "reports:compare-export": "a CSV/XLSX/JSON download",
     "reports:compare-trend-export": "a CSV/XLSX/JSON download",
+    "reports:open-data-download": "a CSV/XLSX/JSON download",
+    "reports:open-data-zip": "a ZIP download",
     "admin:view_on_site": "a redirect to the object's own page",
     "admin:jsi18n": "JavaScript",
     "admin:autocomplete": "JSON",

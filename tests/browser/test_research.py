@@ -4,6 +4,7 @@ following the documentation page. Also looks at the library and the outcome char
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -27,10 +28,10 @@ def test_researcher_compares_downloads_and_uses_the_api(page, seeded_live_server
 
     # The navigation leads to the comparison; choose the PiOC network's offices, 2023 round.
     page.get_by_role("link", name="Compare", exact=True).click()
-    page.get_by_label("Network").select_option(label="Peace in Our Cities")
+    page.get_by_role("group", name="Network").get_by_label("Peace in Our Cities").check()
     page.get_by_label("2023").check()
     page.get_by_role("button", name="Compare", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/compare/\?network=pioc&.*round=2023"))
+    expect(page).to_have_url(re.compile(r"/compare/\?.*network=pioc&.*round=2023"))
     expect(page.locator(".heat-table tbody tr")).to_have_count(4)
     expect(page.locator("[data-plotly='chart-heatmap'].is-plotted")).to_be_visible()
     expect(page.locator("[data-plotly='chart-radar'].is-plotted")).to_be_visible()
@@ -95,3 +96,56 @@ def test_library_and_outcome_chart(page, seeded_live_server, screenshot):
     text = open(info.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
     assert text.splitlines()[0].startswith("city,city_name,country,year")
     assert "palmira" in text
+
+
+def test_researcher_filters_with_chips_downloads_and_gets_the_same_rows_from_the_api(
+        page, seeded_live_server, sign_in, axe, screenshot):
+    base = seeded_live_server.url
+    sign_in(page, base, "demo-researcher")
+    page.goto(base + "/compare/")
+    # Only countries with data are offered, as checkboxes (no Ctrl-click list of 249).
+    countries = page.get_by_role("group", name="Country").get_by_role("checkbox")
+    assert 0 < countries.count() < 30
+    page.get_by_role("group", name="Network").get_by_label("Peace in Our Cities").check()
+    page.get_by_role("group", name="Country").get_by_label("Colombia").check()
+    page.get_by_label("Words").fill("CALI")
+    page.get_by_role("button", name="Compare", exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=CALI"))
+    chips = page.get_by_role("group", name="Chosen filters")
+    expect(chips.get_by_role("link", name=re.compile("Country: Colombia"))).to_be_visible()
+    assert axe(page) == []
+    screenshot("research-chips")
+    # Removing a chip is a plain link: the address is the state.
+    chips.get_by_role("link", name=re.compile("Words: CALI")).click()
+    expect(page).not_to_have_url(re.compile(r"q=CALI"))
+    expect(page).to_have_url(re.compile(r"country=CO"))
+    query = page.url.split("?", 1)[1]
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="JSON", exact=True).click()
+    with open(info.value.path(), encoding="utf-8") as handle:
+        export = json.load(handle)
+    assert export["about"]["query"] == query
+    api = page.context.request.get(f"{base}/api/comparison/?{query}&page_size=500")
+    assert api.ok, api.text()
+    assert [(r["assessment_id"], r["criterion_number"]) for r in api.json()["results"]] == [
+        (r["assessment_id"], r["criterion_number"]) for r in export["rows"]]
+    assert export["rows"]
+
+    # The citation in the export is the one on the open-data page.
+    page.get_by_role("link", name="Open data", exact=True).click()
+    citation = page.locator("#pioc .citation").inner_text().strip()
+    assert export["about"]["datasets"][0]["citation"] == citation
+    assert axe(page) == []
+    screenshot("research-open-data")
+
+
+def test_library_search_ignores_accents_on_a_phone(page, seeded_live_server, axe, screenshot):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(seeded_live_server.url + "/practices/")
+    page.get_by_label("Words").fill("medellin")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator(".practice-list-page > li.card")).not_to_have_count(0)
+    expect(page.locator(".practice-list-page").get_by_text("Medellín").first).to_be_visible()
+    assert axe(page) == []
+    screenshot("research-library-phone")

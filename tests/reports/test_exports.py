@@ -1,6 +1,7 @@
 """Batch export of a round: permissions, idempotence, failure and retry, progress, download."""
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -35,8 +36,14 @@ def test_secretariat_export_contains_one_pdf_per_brief_and_the_network_brief(
     assert job.status == ExportJob.Status.DONE
     assert (job.completed, job.total, job.percent) == (5, 5, 100)
     names = _zip_names(job)
-    assert len(names) == 5
+    assert len(names) == 6
     assert "network-brief-2023.pdf" in names
+    # The sidecar says what is inside and cites the open data as the open-data page does.
+    with job.file.open("rb") as handle:
+        about = json.loads(zipfile.ZipFile(io.BytesIO(handle.read())).read("about.json"))
+    assert about["round"] == "2023" and len(about["briefs"]) == 4
+    assert [d["network"] for d in about["datasets"]] == ["pioc"]
+    assert about["datasets"][0]["citation"].endswith("/open-data/#pioc")
     assert sum(name.startswith("cali-") for name in names) == 1
 
 
@@ -100,7 +107,7 @@ def test_failed_export_shows_its_error_and_can_be_retried(
     run_export(job.pk)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE
-    assert len(_zip_names(job)) == 5
+    assert len(_zip_names(job)) == 6  # four briefs, the network brief, about.json
 
 
 def test_retrying_a_finished_export_changes_nothing(secretariat):

@@ -85,7 +85,7 @@ def test_comparison_query_count_is_fixed(client, researcher, django_assert_num_q
                  stdout=io.StringIO())
     client.force_login(researcher)
     # session, user; rounds for the round picker; assessments, criteria, responses;
-    # the navigation's two role checks; the form's option lists: networks, offices, cities;
-    # the network MFA rule.
-    with django_assert_num_queries(12):
+    # the navigation's two role checks; the form's option lists: offices, cities; the
+    # checkboxes with data: countries and regions, networks; the network MFA rule.
+    with django_assert_num_queries(13):
         assert client.get("/compare/?synthetic=include").status_code == 200

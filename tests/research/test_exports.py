@@ -85,7 +85,9 @@ def test_wide_csv_cell_by_cell(client, researcher, tiny):
 
 def test_json_keeps_text_as_written(client, researcher, tiny):
     client.force_login(researcher)
-    data = json.loads(_body(client.get("/compare/export.json?office=testville-ovp")))
+    document = json.loads(_body(client.get("/compare/export.json?office=testville-ovp")))
+    assert document["about"]["query"] == "office=testville-ovp"
+    data = document["rows"]
     assert len(data) == 4
     assert data[0]["current_strengths"] == "=HYPERLINK(\"http://evil\")"
     assert data[0]["level"] == 1 and data[0]["budget_amount"] == 2500000.0
@@ -131,13 +133,16 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user, the network MFA rule, the exchange rates (budget_usd, budget_band; 9
-    # since dated rates), networks of each city, the streamed rows; and the audit event of a
-    # signed-in export (the event, its networks, their link rows)
-    with django_assert_num_queries(9):
+    # session, user, the network MFA rule, the exchange rates (budget_usd, budget_band),
+    # networks of each city, the streamed rows; and the audit event of a signed-in export
+    # (the event, its networks, their link rows); and the citation in the export's metadata:
+    # the networks with open data, and for each (here one) its dataset version: its
+    # networks, tidy rows, framework, levels, practices, outcomes, latest publication, count
+    # (9). Bounded by networks, never by rows.
+    with django_assert_num_queries(18):
         _body(client.get("/compare/export.csv?synthetic=include"))
     # + the criteria for the wide columns
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(19):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
     # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
     # selector's three, whatever the size); the audit event (event, networks, link rows)
