@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from . import indicators
@@ -107,6 +107,14 @@ def indicator_detail(request, pk):
     }, status=status)
 
 
+def _shown(value, choices):
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if value is None:
+        return ""
+    return choices.get(value, value) if choices else formats.localize(value)
+
+
 def _differences(form, current):
     """The fields the other person saved differently from what this person typed."""
     rows = []
@@ -116,9 +124,8 @@ def _differences(form, current):
         if theirs != mine:
             field = form.fields[name]
             show = dict(field.choices) if hasattr(field, "choices") else {}
-            rows.append({"label": field.label,
-                         "theirs": show.get(theirs, theirs) if show else theirs,
-                         "mine": show.get(mine, mine) if show else mine})
+            rows.append({"label": field.label, "theirs": _shown(theirs, show),
+                         "mine": _shown(mine, show)})
     return rows
 
 
@@ -144,13 +151,14 @@ def indicator_edit(request, pk):
         # Keep everything this person typed; the form now carries the stored version, so
         # saving again (after reading the differences) applies their text.
         current = stale.current
+        differences = _differences(form, current)  # before the form below fills `current`
         data = request.POST.copy()
         data["version"] = str(current.version)
-        kept = IndicatorForm(data, instance=current, office=office)
-        kept.is_valid()
         who = current.updated_by.display_name if current.updated_by else _("Someone")
-        context.update(form=kept, conflict=True, who=who,
-                       differences=_differences(form, current))
+        kept = IndicatorForm(data, instance=Indicator.objects.get(pk=current.pk),
+                             office=office)
+        kept.is_valid()
+        context.update(form=kept, conflict=True, who=who, differences=differences)
         messages.warning(request, _(
             "%(who)s changed this indicator while you were editing; nothing was saved. Your "
             "text is kept below: compare, then save again to keep yours.") % {"who": who})

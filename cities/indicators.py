@@ -15,7 +15,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .models import Indicator, IndicatorValue
@@ -58,9 +57,9 @@ def save_indicator(*, indicator, content, base_version, by):
     for name, value in content.items():
         setattr(current, name, value)
     current.updated_by = by
-    current.version = F("version") + 1
+    current.version += 1  # under the row lock: no other save can interleave
+    current.full_clean()
     current.save()
-    current.refresh_from_db()
     return current
 
 

@@ -13,6 +13,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from cities import api as cities_api
+from cities import indicator_api
 from criteria import api as criteria_api
 from criteria import plan_api
 
@@ -22,6 +23,8 @@ router.register("networks", cities_api.NetworkViewSet, basename="network")
 router.register("cities", cities_api.CityViewSet, basename="city")
 router.register("offices", cities_api.OfficeViewSet, basename="office")
 router.register("indicators", cities_api.IndicatorViewSet, basename="indicator")
+router.register("office-indicators", indicator_api.OfficeIndicatorViewSet,
+                basename="office-indicator")
 router.register("frameworks", criteria_api.FrameworkViewSet, basename="framework")
 router.register("criteria", criteria_api.CriterionViewSet, basename="criterion")
 router.register("assessments", criteria_api.AssessmentViewSet, basename="assessment")

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
-from cities.models import Indicator
 from criteria.models import LEVEL_NAMES, Action
 
+from .indicator_selectors import IndicatorSummary, indicator_summaries
 from .selectors import _english_subject, _in_reader_language, _text, office_display_name
 from .tradeoffs import Facts, TradeoffNote, tradeoff_notes
 
@@ -52,21 +51,6 @@ class MemoAction:
     late: bool
 
 
-@dataclass(frozen=True)
-class MemoIndicator:
-    name: str
-    kind_label: str
-    unit: str
-    last_on: date | None
-    last_value: Decimal | None
-    baseline_value: Decimal | None
-    baseline_year: int | None
-    target_value: Decimal | None
-    target_year: int | None
-    stale: bool
-    is_public: bool
-
-
 @dataclass
 class TransitionMemo:
     assessment_id: int
@@ -84,7 +68,7 @@ class TransitionMemo:
     strengths: list[Strength]
     risks: list[TradeoffNote]
     actions: list[MemoAction]
-    indicators: list[MemoIndicator]
+    indicators: list[IndicatorSummary]
     generated_at: datetime
     filename_stem: str = field(default="")
 
@@ -107,24 +91,6 @@ def _strengths(responses) -> list[Strength]:
                      level=r.level, level_name=str(LEVEL_NAMES[r.level]),
                      text=_text(r, "current_strengths"))
             for r in ranked[:STRENGTH_COUNT]]
-
-
-def _indicators(indicators, today) -> list[MemoIndicator]:
-    """Outcomes first, then the rest by kind; each with its latest value (two queries)."""
-    order = {k: n for n, k in enumerate(Indicator.Kind.values)}
-    rows = sorted(indicators.prefetch_related("values"),
-                  key=lambda i: (order.get(i.kind, 99), i.name))[:KEY_INDICATORS]
-    memo = []
-    for i in rows:
-        values = sorted(i.values.all(), key=lambda v: v.on)
-        last = values[-1] if values else None
-        memo.append(MemoIndicator(
-            name=i.name, kind_label=str(i.get_kind_display()), unit=i.unit,
-            last_on=last.on if last else None, last_value=last.value if last else None,
-            baseline_value=i.baseline_value, baseline_year=i.baseline_year,
-            target_value=i.target_value, target_year=i.target_year,
-            stale=i.is_stale(last.on if last else None, today), is_public=i.is_public))
-    return memo
 
 
 def build_transition_memo(assessment, *, actions_from, indicators_from, now=None):
@@ -171,8 +137,8 @@ def build_transition_memo(assessment, *, actions_from, indicators_from, now=None
         strengths=_strengths(responses),
         risks=_in_reader_language(assessment, risks),
         actions=actions,
-        indicators=_indicators(indicators_from.filter(office=office), today)
-        if office is not None else [],
+        indicators=indicator_summaries(indicators_from.filter(office=office), today=today,
+                                       limit=KEY_INDICATORS) if office is not None else [],
         generated_at=now,
         filename_stem=slugify(f"{assessment.city.name} {_english_subject(assessment)}")[:60]
         .strip("-") + f"-{assessment.round.code}",

@@ -65,8 +65,9 @@ def test_brief_page_query_count_is_fixed(client, part4, django_assert_num_querie
     # 3 evidence, 4 funding sources, 5 tradeoff titles in the reader's language, 6 network
     # medians, 7 good practices of the weakest criteria, 8 peers scoring high there,
     # 9 outcome figures, 10 the city's network goal, 11 the previous published round of
-    # the office (none), 12 plan targets, 13 plan actions. Anonymous: no session query.
-    with django_assert_num_queries(13):
+    # the office (none), 12 plan targets, 13 plan actions, 14 the office's public
+    # indicators with their latest values. Anonymous: no session query.
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
 
 
@@ -74,7 +75,7 @@ def test_brief_query_count_does_not_grow_with_evidence(client, part4, django_ass
     response = CriterionResponse.objects.filter(assessment=part4["edmonton"]).first()
     for i in range(20):
         response.evidence.create(kind="note", title=f"Extra {i}")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("reports:brief", args=[part4["edmonton"].pk]))
 
 
