@@ -190,7 +190,7 @@ class OfficeIndicatorViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, S
                    responses={201: IndicatorValueSerializer, 200: IndicatorValueSerializer(
                        many=True)})
     @action(detail=True, methods=["get", "post"], url_path="values")
-    def values(self, request, pk=None):
+    def values(self, request, pk=None, **kwargs):
         """The indicator's values (GET); its editors add one (POST: on, value, note)."""
         indicator = self.get_object()
         if request.method == "GET":

@@ -90,9 +90,10 @@ def test_memo_renderer_names_the_file_by_language(part4):
 def test_memo_page_query_count_is_fixed(client, part4, django_assert_num_queries):
     url = reverse("reports:transition-memo", args=[part4["edmonton"].pk])
     # 1 assessment (+office, city, framework, profile), 2 responses (+criterion),
-    # 3 funding sources, 4 tradeoff titles in the reader's language, 5 open actions,
-    # 6 the office's indicators with their latest values. Anonymous: no session query.
-    with django_assert_num_queries(6):
+    # 3 evidence (the brief's fetch prefetches it), 4 funding sources, 5 open actions,
+    # 6 tradeoff titles in the reader's language, 7 the office's indicators with their
+    # latest values. Anonymous: no session query.
+    with django_assert_num_queries(7):
         assert client.get(url).status_code == 200
 
 
