@@ -781,7 +781,7 @@ class Indicator(models.Model):
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     cadence = models.CharField(
-        _("updated"), max_length=12, choices=Cadence.choices, default=Cadence.YEARLY,
+        _("update frequency"), max_length=12, choices=Cadence.choices, default=Cadence.YEARLY,
         help_text=_("How often a new value is due. An indicator whose last value is older "
                     "than this is flagged as overdue."),
     )
