@@ -299,3 +299,11 @@ def test_api_refuses_writes_from_a_viewer_and_another_office(as_persona, public)
         assert response.status_code == 403, persona
     assert public.values.count() == before
     assert not Indicator.objects.filter(name="Sneaky").exists()
+
+
+def test_the_brief_lists_public_indicators_only_even_to_members(as_persona, palmira_draft,
+                                                                public, private):
+    html = as_persona("viewer_a").get(
+        reverse("reports:brief", args=[palmira_draft.pk])).content.decode()
+    assert 'id="indicators-h"' in html
+    assert public.name in html and private.name not in html
