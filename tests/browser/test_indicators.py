@@ -82,6 +82,9 @@ def test_editor_adds_an_indicator_values_and_imports_a_csv(browser, seeded_live_
     row = page.locator(f"#indicator-{indicator.pk}")
     expect(row).to_contain_text("Overdue since")
     assert axe(page) == []
+    page.set_viewport_size({"width": 390, "height": 900})  # a phone: the table reflows
+    assert axe(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     _shoot(page, "indicator-register")
 
     # What the office measures, beside criterion 9, and the memo for a new administration.
@@ -94,4 +97,7 @@ def test_editor_adds_an_indicator_values_and_imports_a_csv(browser, seeded_live_
     expect(page.locator("#memo-indicators")).to_contain_text("Mediations that held for 90 days")
     expect(page.locator("#memo-actions")).to_contain_text("[Demo]")
     assert axe(page) == []
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert axe(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
     _shoot(page, "transition-memo")
