@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import City, Network, NetworkRole, Office, OfficeMembership
+from .models import City, Indicator, Network, NetworkRole, Office, OfficeMembership
 
-START, MANAGE = "start", "manage"
+START, MANAGE, INDICATORS = "start", "manage", "indicators"
 Role = OfficeMembership.Role
 
 
@@ -33,6 +33,17 @@ class OfficeAccess:
     def can_start(self):
         """Start (or copy forward) an assessment: the office's editors and leads."""
         return self.role in OfficeMembership.EDITING_ROLES
+
+    @property
+    def can_edit_indicators(self):
+        """Add and change the office's indicators and their values: its editors and leads."""
+        return self.role in OfficeMembership.EDITING_ROLES
+
+    @property
+    def sees_all_indicators(self):
+        """Members and the network secretariat see private indicators too; the rest only
+        the public ones (the same rule as `Indicator.objects.visible_to`)."""
+        return self.role is not None or self.is_manager
 
     @property
     def can_manage_members(self):
@@ -84,8 +95,23 @@ def get_office_for_user(request, slug, *, need):
     if need == MANAGE and not access.can_manage_members:
         raise PermissionDenied(
             _("Only the office's leads and the network secretariat manage its members."))
+    if need == INDICATORS and not access.can_edit_indicators:
+        raise PermissionDenied(_("Only the office's editors change its indicators."))
     request.ovp_private = True
     return office, access
+
+
+def get_indicator_for_user(request, pk, *, edit=False):
+    """(indicator, OfficeAccess): a 404 unless the user may see it (another office's private
+    indicator reveals nothing); a 403 when `edit` and the user is not one of its editors."""
+    indicator = get_object_or_404(
+        Indicator.objects.visible_to(request.user).select_related("office__city"), pk=pk)
+    access = office_access(request.user, indicator.office)
+    if edit and not access.can_edit_indicators:
+        raise PermissionDenied(_("Only the office's editors change its indicators."))
+    if access.sees_all_indicators:
+        request.ovp_private = True
+    return indicator, access
 
 
 def is_secretariat(user) -> bool:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import OfficeMembership
+from .models import Indicator, OfficeMembership
 
 
 class InviteForm(forms.Form):
@@ -32,3 +32,70 @@ class RoleChangeForm(forms.Form):
         if roles is not None:
             self.fields["role"].choices = [c for c in OfficeMembership.Role.choices
                                            if c[0] in roles]
+
+
+class IndicatorForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "kind", "unit", "description", "baseline_value", "baseline_year",
+                  "target_value", "target_year", "cadence", "source", "is_public"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}),
+                   "source": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, office, **kwargs):
+        self.office = office
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = self.office.indicators.filter(name__iexact=name)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("The office already has an indicator with this "
+                                          "name."))
+        return name
+
+    def _post_clean(self):
+        self.instance.office = self.office
+        super()._post_clean()
+
+    def content(self):
+        from .indicators import INDICATOR_FIELDS
+
+        return {name: self.cleaned_data[name] for name in INDICATOR_FIELDS}
+
+
+class IndicatorValueForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                         help_text=_("The day the value is for: the end of the month, "
+                                     "quarter or year it measures."))
+    value = forms.DecimalField(label=_("Value"), max_digits=14, decimal_places=2)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, **kwargs)
+
+    def clean_on(self):
+        from django.utils import timezone
+
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        if self.indicator.values.filter(on=on).exists():
+            raise forms.ValidationError(_("This indicator already has a value for this date. "
+                                          "Remove that value first to replace it."))
+        return on
+
+
+class IndicatorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, with a header row: indicator, date, value, note. Dates as "
+                    "YYYY-MM-DD. At most 2 MB."),
+    )

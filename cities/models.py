@@ -1,3 +1,4 @@
+import calendar
 import hashlib
 import re
 import secrets
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from .currencies import validate_currency
 from .search import Searchable, country_names, translated_values
@@ -796,6 +798,206 @@ class ExchangeRate(models.Model):
 
     def to_usd(self, amount):
         return Decimal(amount) / self.units_per_usd
+
+
+# --- the indicator register ---------------------------------------------------------------
+
+INDICATOR_NAME_MAX_CHARS = 200
+INDICATOR_TEXT_MAX_CHARS = 2_000
+
+
+class IndicatorQuerySet(models.QuerySet):
+    """Who sees an office's indicators: its members and its network's secretariat see every
+    one; everyone else only those the office marked public (docs/indicators.md)."""
+
+    def visible_to(self, user):
+        public = Q(is_public=True)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_superuser:
+            return self
+        return self.filter(
+            public
+            | Q(office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
+            | Q(office__city__in=City.objects.managed_by(user).values("pk"))
+        )
+
+    def editable_by(self, user):
+        """The indicators of the offices `user` is an editor or lead of."""
+        return self.filter(office__in=Office.objects.editable_by(user).values("pk"))
+
+    def with_last_value(self):
+        """Each indicator with `last_on` (date of its latest value) and `value_count`."""
+        return self.annotate(last_on=models.Max("values__on"),
+                             value_count=models.Count("values"))
+
+
+class Indicator(models.Model):
+    """Something an office measures over time: an outcome, a process, coordination,
+    perception… with its baseline, target and how often it is updated. Vera's *Coordinating
+    Safety* (Nov 2023, "How offices should measure and message success", step 2) asks offices
+    to track shorter-term processes and coordination as well as long-term outcomes."""
+
+    class Kind(models.TextChoices):
+        OUTCOME = "outcome", _("Outcome")
+        PROCESS = "process", _("Process (activities and reach)")
+        COORDINATION = "coordination", _("Coordination")
+        PERCEPTION = "perception", _("Perception of safety")
+        GENDER_BASED = "gender_based_violence", _("Gender-based violence")
+        OTHER = "other", _("Other")
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        HALF_YEARLY = "half_yearly", _("Every six months")
+        YEARLY = "yearly", _("Yearly")
+        TWO_YEARLY = "two_yearly", _("Every two years")
+
+    #: How many months may pass after a value's date before the next one is due.
+    CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12,
+                      "two_yearly": 24}
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("office")
+    )
+    name = models.CharField(_("name"), max_length=INDICATOR_NAME_MAX_CHARS)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    unit = models.CharField(
+        _("unit"), max_length=100,
+        help_text=_("What one number counts, e.g. homicides per 100,000 people, % of "
+                    "respondents, meetings held."),
+    )
+    description = models.TextField(
+        _("what it measures and why"), blank=True, max_length=INDICATOR_TEXT_MAX_CHARS
+    )
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"), null=True, blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"), null=True, blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    cadence = models.CharField(
+        _("update frequency"), max_length=12, choices=Cadence.choices, default=Cadence.YEARLY,
+        help_text=_("How often a new value is due. An indicator whose last value is older "
+                    "than this is flagged as overdue."),
+    )
+    source = models.TextField(
+        _("source"), blank=True, max_length=INDICATOR_TEXT_MAX_CHARS,
+        help_text=_("Where the figures come from: a system, a survey, a partner's records."),
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False,
+        help_text=_("Public indicators appear in public briefs and to anyone reading the "
+                    "office's page; the others only to the office and its network's "
+                    "secretariat."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("updated by"),
+    )
+
+    history = HistoricalRecords()
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "kind", "name"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "name"], name="unique_indicator_name"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["outcome", "process", "coordination", "perception",
+                                      "gender_based_violence", "other"]),
+                name="indicator_kind_known"),
+            models.CheckConstraint(
+                condition=Q(cadence__in=["monthly", "quarterly", "half_yearly", "yearly",
+                                         "two_yearly"]),
+                name="indicator_cadence_known"),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_year__isnull=False),
+                name="indicator_baseline_has_year"),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_year__isnull=False),
+                name="indicator_target_has_year"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:office-indicator", kwargs={"pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.baseline_value is not None and self.baseline_year is None:
+            errors["baseline_year"] = _("Give the year of the baseline value.")
+        if self.target_value is not None and self.target_year is None:
+            errors["target_year"] = _("Give the year the target is for.")
+        if (self.target_year and self.baseline_year
+                and self.target_year < self.baseline_year):
+            errors["target_year"] = _("The target year cannot be before the baseline year.")
+        if errors:
+            raise ValidationError(errors)
+
+    def due_on(self, last_on):
+        """The date a new value is due after one dated `last_on` (None: no value yet)."""
+        if last_on is None:
+            return None
+        months = last_on.month - 1 + self.CADENCE_MONTHS[self.cadence]
+        year, month = last_on.year + months // 12, months % 12 + 1
+        # The same day of the month, or the month's last day when it is shorter.
+        day = min(last_on.day, calendar.monthrange(year, month)[1])
+        return last_on.replace(year=year, month=month, day=day)
+
+    def is_stale(self, last_on, today=None):
+        """Past its cadence: the latest value is older than the cadence allows. An indicator
+        without values is not stale but empty (the pages say "no value yet")."""
+        due = self.due_on(last_on)
+        return due is not None and due < (today or timezone.localdate())
+
+
+class IndicatorValue(models.Model):
+    """One value of an indicator, for the period ending on `on`."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values",
+        verbose_name=_("indicator"),
+    )
+    on = models.DateField(
+        _("date"), help_text=_("The day the value is for: the end of the month, quarter or "
+                               "year it measures.")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("added by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "on"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "on"], name="one_value_per_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.name} {self.on}: {self.value}"
 
 
 class AuditEventQuerySet(models.QuerySet):

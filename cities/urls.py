@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, outcome_views, views
+from . import account_views, indicator_views, outcome_views, views
 
 app_name = "cities"
 
@@ -18,5 +18,16 @@ urlpatterns = [
          name="member-remove"),
     path("offices/<slug:slug>/members/<int:pk>/role/", account_views.member_role,
          name="member-role"),
+    path("offices/<slug:slug>/indicators/", indicator_views.register,
+         name="office-indicators"),
+    path("offices/<slug:slug>/indicators/new/", indicator_views.indicator_add,
+         name="office-indicator-add"),
+    path("offices/<slug:slug>/indicators/import/", indicator_views.indicator_import,
+         name="office-indicator-import"),
+    path("indicators/<int:pk>/", indicator_views.indicator_detail, name="office-indicator"),
+    path("indicators/<int:pk>/edit/", indicator_views.indicator_edit,
+         name="office-indicator-edit"),
+    path("indicator-values/<int:pk>/remove/", indicator_views.value_remove,
+         name="office-indicator-value-remove"),
     path("members/", account_views.members_offices, name="members-offices"),
 ]

@@ -16,6 +16,7 @@ from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
@@ -24,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cities import audit
 from cities.access import START, OfficeAccess, get_office_for_user
-from cities.models import AuditEvent, OfficeMembership
+from cities.models import AuditEvent, Indicator, OfficeMembership
 
 from . import consistency, workflow
 from .access import EDIT, REVIEW_WRITE, get_assessment_for_user, get_evidence_for_user
@@ -185,7 +186,28 @@ def _edit_context(request, assessment, access, response, form, evidence_form=Non
         "peers": peers_above(assessment=assessment, criterion=criterion, user=request.user,
                              limit=3) if assessment.office_id else None,
         "title": f"{criterion.number}. {criterion.name} — {assessment}",
+        "office_indicators": _office_indicators(assessment, criterion),
     }
+
+
+#: The criteria whose answer is about what the office measures and publishes: diagnoses
+#: (3) and public documentation of activities, results and impact (9).
+INDICATOR_CRITERIA = (3, 9)
+
+
+def _office_indicators(assessment, criterion):
+    """The office's indicator register beside criteria 3 and 9 (one query), with overdue
+    ones flagged; None elsewhere. Editors and viewers of the office see every indicator."""
+    if criterion.number not in INDICATOR_CRITERIA or assessment.office_id is None:
+        return None
+    today = timezone.localdate()
+    rows = list(Indicator.objects.filter(office_id=assessment.office_id).with_last_value()
+                .order_by("kind", "name"))
+    for row in rows:
+        row.stale = row.is_stale(row.last_on, today)
+    return {"office": assessment.office, "rows": rows,
+            "public": sum(1 for r in rows if r.is_public),
+            "stale": sum(1 for r in rows if r.stale)}
 
 
 def _response_form(response, data=None):

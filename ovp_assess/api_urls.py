@@ -13,6 +13,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from cities import api as cities_api
+from cities import indicator_api
 from criteria import api as criteria_api
 from criteria import exchange_api, plan_api
 from reports import api as reports_api
@@ -24,6 +25,8 @@ router.register("cities", cities_api.CityViewSet, basename="city")
 router.register("offices", cities_api.OfficeViewSet, basename="office")
 router.register("indicators", cities_api.IndicatorViewSet, basename="indicator")
 router.register("exchange-rates", cities_api.ExchangeRateViewSet, basename="exchange-rate")
+router.register("office-indicators", indicator_api.OfficeIndicatorViewSet,
+                basename="office-indicator")
 router.register("frameworks", criteria_api.FrameworkViewSet, basename="framework")
 router.register("criteria", criteria_api.CriterionViewSet, basename="criterion")
 router.register("assessments", criteria_api.AssessmentViewSet, basename="assessment")

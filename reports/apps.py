@@ -12,7 +12,16 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
+        from cities.models import (
+            City,
+            ExchangeRate,
+            Indicator,
+            IndicatorValue,
+            Network,
+            NetworkMembership,
+            Office,
+            ViolenceIndicator,
+        )
         from criteria.models import (
             Action,
             Assessment,
@@ -31,7 +40,7 @@ class ReportsConfig(AppConfig):
         # moves the generation in every stored brief's key (reports/brief_cache.py).
         for model in (City, Office, Network, NetworkMembership, ViolenceIndicator, Framework,
                       Criterion, RubricLevel, Tradeoff, GoodPractice, Round, Action,
-                      CriterionTarget):
+                      CriterionTarget, ExchangeRate, Indicator, IndicatorValue):
             post_save.connect(brief_cache.bump_generation, sender=model,
                               dispatch_uid=f"brief-inputs-save-{model._meta.label}")
             post_delete.connect(brief_cache.bump_generation, sender=model,

@@ -36,7 +36,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from cities.models import NetworkRole, OfficeMembership
+from cities.models import Indicator, NetworkRole, OfficeMembership
 from criteria.models import Action, Assessment
 
 from . import renderers
@@ -131,18 +131,21 @@ def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
     One query, and two more for a signed-in reader (their offices and network roles)."""
     if assessment.status != Assessment.Status.PUBLISHED:
         return None
-    generation, planned = (
+    generation, planned, measured = (
         Assessment.objects.filter(pk=assessment.pk)
         .values_list(
             Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
             Exists(Action.objects.filter(assessment__city_id=assessment.city_id)),
+            Exists(Indicator.objects.filter(office_id=assessment.office_id, is_public=True)),
         )
         .get()
     )
     parts = [
         KEY_FORMAT, kind, lang, paper, str(assessment.pk), assessment.updated_at.isoformat(),
         str(generation or 0), reader_view(reader),
-        timezone.localdate().isoformat() if planned else "",
+        # An action becomes late, and an indicator overdue, on a date: with either, the day
+        # is part of the key.
+        timezone.localdate().isoformat() if planned or measured else "",
         template_version(), catalog_version(),
     ]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -82,3 +82,20 @@ def render_network_pdf(network, *, lang, paper="a4"):
         )
     pdf, _fetcher = html_to_pdf(document)
     return f"network-brief-{network.round}.pdf", PDF, pdf
+
+
+def transition_memo_document_html(memo, *, lang, paper="a4") -> str:
+    with translation.override(lang):
+        return render_to_string(
+            "reports/transition_memo_document.html",
+            {"memo": memo, "paper": PAPER_SIZES[paper_or_default(paper)], "for_pdf": True,
+             "lang": lang},
+        )
+
+
+def render_transition_memo_pdf(memo, *, lang, paper="a4"):
+    """The memo as a tagged PDF (the same options as the brief)."""
+    paper = paper_or_default(paper)
+    pdf, _fetcher = html_to_pdf(transition_memo_document_html(memo, lang=lang, paper=paper))
+    suffix = "" if paper == "a4" else "-letter"
+    return f"transition-memo-{memo.filename_stem}-{lang}{suffix}.pdf", PDF, pdf

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.figures import Figure, format_number
 from cities.goals import Goal, GoalLine, goal_for_city, goal_line
-from cities.models import City, InstitutionalLocation, ViolenceIndicator
+from cities.models import City, Indicator, InstitutionalLocation, ViolenceIndicator
 from criteria.models import (
     LEVEL_NAMES,
     Assessment,
@@ -34,6 +34,7 @@ from criteria.seed_translations import in_reader_language
 from ovp_assess.citations import translate_citation
 
 from . import charts
+from .indicator_selectors import IndicatorSummary, indicator_summaries
 from .plan_selectors import (
     ActionPlan,
     SinceLastRound,
@@ -307,6 +308,8 @@ class OfficeBrief:
     plan: ActionPlan | None = None
     # Resources against ambition (reports/resources.py), section 6.
     resources: ResourcesPanel | None = None
+    # The office's public indicators (its register): what it measures and publishes.
+    indicators: list[IndicatorSummary] = field(default_factory=list)
 
     @property
     def resources_no(self) -> int:
@@ -987,7 +990,18 @@ def build_office_brief(assessment, *, peers_from, now=None) -> OfficeBrief:
         resources=build_resources_panel(
             city=assessment.city, profile=profile,
             homicides=latest_homicides(indicators=indicators)),
+        indicators=_public_indicators(assessment, today=timezone.localdate(now)),
     )
+
+
+def _public_indicators(assessment, *, today):
+    """The office's public indicators (one query): the brief is read by anyone who may see
+    the assessment, and published briefs are stored and served to the public, so it shows
+    what the office publishes, never its private indicators."""
+    if assessment.office_id is None:
+        return []
+    return indicator_summaries(
+        Indicator.objects.filter(office_id=assessment.office_id, is_public=True), today=today)
 
 
 # --- the network brief ------------------------------------------------------------------------

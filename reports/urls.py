@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import audit_views, open_data_views, plan_exports, research_views, views
+from . import audit_views, indicator_exports, open_data_views, plan_exports, research_views, views
 
 app_name = "reports"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("reports/", views.index, name="index"),
     path("reports/briefs/<int:pk>/", views.brief, name="brief"),
     path("reports/briefs/<int:pk>/pdf/", views.brief_pdf, name="brief-pdf"),
+    path("reports/briefs/<int:pk>/transition/", views.transition_memo, name="transition-memo"),
+    path("reports/briefs/<int:pk>/transition/pdf/", views.transition_memo_pdf,
+         name="transition-memo-pdf"),
     path("reports/briefs/<int:pk>/publish/", views.brief_publish, name="brief-publish"),
     path("reports/rounds/<slug:round>/", views.network_brief, name="network-brief"),
     path("reports/rounds/<slug:round>/pdf/", views.network_pdf, name="network-pdf"),
@@ -20,6 +23,8 @@ urlpatterns = [
          name="audit-trail-export"),
     path("assessments/<int:pk>/plan/export.<str:fmt>", plan_exports.plan_export,
          name="plan-export"),
+    path("offices/<slug:slug>/indicators/export.<str:fmt>", indicator_exports.indicator_export,
+         name="indicator-export"),
     path("briefs/", views.public_briefs, name="public-briefs"),
     path("compare/", research_views.compare, name="compare"),
     path("compare/export.<str:fmt>", research_views.compare_export, name="compare-export"),

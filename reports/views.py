@@ -12,15 +12,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities import audit
-from cities.models import AuditEvent
+from cities.models import AuditEvent, Indicator
 from criteria.access import PUBLISH_BRIEF, VIEW, get_assessment_for_user
-from criteria.models import Assessment
+from criteria.models import Action, Assessment
 
 from . import brief_cache, renderers
 from .exports import can_export, retry_export, start_export
 from .models import ExportJob
 from .publishing import set_brief_public
 from .selectors import brief_queryset, build_network_brief, rounds_visible_to
+from .transition import build_transition_memo
 
 
 def _visible_assessment(request, pk, need=VIEW, queryset=None):
@@ -61,6 +62,36 @@ def brief_pdf(request, pk):
         assessment, reader=request.user, lang=_language(request),
         paper=request.GET.get("paper", "a4"),
     )
+    if not assessment.is_public:
+        audit.record(AuditEvent.Action.DOWNLOAD, target=assessment, detail=filename)
+    return _download(filename, content_type, content, attachment=False)
+
+
+def _memo(request, assessment):
+    return build_transition_memo(
+        assessment, actions_from=Action.objects.visible_to(request.user),
+        indicators_from=Indicator.objects.visible_to(request.user),
+    )
+
+
+def transition_memo(request, pk):
+    """The transition memo: whoever may see the assessment reads it (its indicators are the
+    ones they may see)."""
+    assessment, access = _visible_assessment(request, pk)
+    memo = _memo(request, assessment)
+    return render(request, "reports/transition_memo_page.html", {
+        "memo": memo, "assessment": assessment, "can_edit": access.can_edit,
+        "title": _("Transition memo: %(subject)s") % {"subject": memo.subject},
+    })
+
+
+def transition_memo_pdf(request, pk):
+    assessment, _access = _visible_assessment(request, pk)
+    lang = _language(request)
+    with translation.override(lang):
+        memo = _memo(request, assessment)
+    filename, content_type, content = renderers.render_transition_memo_pdf(
+        memo, lang=lang, paper=request.GET.get("paper", "a4"))
     if not assessment.is_public:
         audit.record(AuditEvent.Action.DOWNLOAD, target=assessment, detail=filename)
     return _download(filename, content_type, content, attachment=False)

@@ -27,6 +27,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cities.models import (
     City,
     ExchangeRate,
+    Indicator,
+    IndicatorValue,
     Network,
     NetworkMembership,
     NetworkRole,
@@ -245,6 +247,24 @@ ROWS = {
     "api:exchange-list": Row(get=everyone()),
     "api:exchange-detail": Row(kwargs=lambda o: {"pk": o["exchange"].pk},
                                get=ex(404, 200, 200, 404, 404, 200, 404, 200)),
+    # The indicator register: a private indicator of Palmira (members and its network's
+    # secretariat see it; its editors write).
+    "api:office-indicator-list": Row(get=everyone(), writes=[Write(
+        "post", ex(401, 403, 201, 403, 403, 403, 403, 403),
+        data=lambda o: {"office": PALMIRA["slug"], "name": "API indicator", "kind": "process",
+                        "unit": "sessions", "cadence": "yearly"},
+        content_type="application/json")]),
+    "api:office-indicator-detail": Row(
+        kwargs=lambda o: {"pk": o["office_indicator"].pk}, get=SEE_DRAFT,
+        writes=[Write("patch", ex(401, 403, 200, 404, 404, 403, 404, 403),
+                      data=lambda o: {"unit": "changed unit"},
+                      headers=lambda o: {"If-Match": f'"{o["office_indicator"].version}"'},
+                      content_type="application/json")]),
+    "api:office-indicator-values": Row(
+        kwargs=lambda o: {"pk": o["office_indicator"].pk}, get=SEE_DRAFT,
+        writes=[Write("post", ex(401, 403, 201, 404, 404, 403, 404, 403),
+                      data=lambda o: {"on": "2019-12-31", "value": "3"},
+                      content_type="application/json")]),
     "api:network-detail": Row(kwargs=lambda o: {"pk": o["pioc"].pk}, get=everyone()),
     "api:city-detail": Row(kwargs=lambda o: {"pk": o["draft"].city_id}, get=everyone()),
     "api:office-detail": Row(kwargs=lambda o: {"pk": o["draft"].office_id}, get=everyone()),
@@ -286,6 +306,37 @@ ROWS = {
         data=lambda o: {"city": "palmira", "year": "2020", "kind": "homicides",
                         "value": "10", "qualifier": "exact", "source": "Test source"})]),
     "cities:indicator-import": Row(get=SECRETARIAT_PAGE),
+    # The indicator register: anyone reads the public part; a private indicator is seen by
+    # the office's members and its network's secretariat, changed by its editors only.
+    "cities:office-indicators": Row(kwargs=lambda o: PALMIRA, get=everyone()),
+    "cities:office-indicator-add": Row(
+        kwargs=lambda o: PALMIRA, get=ex(302, 403, 200, 403, 403, 403, 403, 403),
+        writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403),
+                      data=lambda o: {"name": "Table indicator", "kind": "process",
+                                      "unit": "sessions", "cadence": "yearly"})]),
+    "cities:office-indicator-import": Row(
+        kwargs=lambda o: PALMIRA, get=ex(302, 403, 200, 403, 403, 403, 403, 403),
+        writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403),
+                      data=lambda o: {"file": SimpleUploadedFile(
+                          "v.csv", f"indicator,date,value\n{o['office_indicator'].name},"
+                          "2019-12-31,4\n".encode(), content_type="text/csv")})]),
+    "cities:office-indicator": Row(
+        kwargs=lambda o: {"pk": o["office_indicator"].pk}, get=SEE_DRAFT,
+        writes=[Write("post", ex(404, 403, 302, 404, 404, 403, 404, 403),
+                      data=lambda o: {"on": "2019-12-31", "value": "5"})]),
+    "cities:office-indicator-edit": Row(
+        kwargs=lambda o: {"pk": o["office_indicator"].pk},
+        get=ex(302, 403, 200, 404, 404, 403, 404, 403),
+        writes=[Write("post", ex(302, 403, 302, 404, 404, 403, 404, 403),
+                      data=lambda o: {"name": o["office_indicator"].name, "kind": "other",
+                                      "unit": "changed", "cadence": "yearly",
+                                      "version": o["office_indicator"].version})]),
+    "cities:office-indicator-value-remove": Row(
+        kwargs=lambda o: {"pk": o["indicator_value"].pk},
+        get=ex(302, 403, 200, 404, 404, 403, 404, 403),
+        writes=[Write("post", ex(302, 403, 302, 404, 404, 403, 404, 403))]),
+    "reports:indicator-export": Row(kwargs=lambda o: {**PALMIRA, "fmt": "csv"},
+                                    get=everyone()),
     # Members: the secretariat of the office's network and the office's own leads.
     "cities:members-offices": Row(get=ex(302, 403, 403, 403, 403, 200, 200, 200, lead=200)),
     "cities:office-members": Row(kwargs=lambda o: PALMIRA,
@@ -424,6 +475,8 @@ ROWS = {
     "reports:plan-export": Row(kwargs=lambda o: {"pk": o["draft"].pk, "fmt": "csv"},
                                get=SEE_DRAFT),
     "reports:brief-pdf": Row(kwargs=draft(), get=SEE_DRAFT),
+    "reports:transition-memo": Row(kwargs=draft(), get=SEE_DRAFT),
+    "reports:transition-memo-pdf": Row(kwargs=draft(), get=SEE_DRAFT),
     "reports:brief-publish": Row(kwargs=draft(), get=ex(404, 403, 403, 404, 404, 403, 404, 403),
                                  writes=[Write("post", ex(404, 403, 403, 404, 404, 403, 404, 403),
                                                data=lambda o: {"public": "1"})]),
@@ -685,6 +738,10 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "round2031": round_for_office(palmira_draft.office, "2031"),
         "sso_app": _sso_app(),
         "round_to_close": round_for_office(palmira_draft.office, "2032"),
+        "office_indicator": Indicator.objects.get(office=palmira_draft.office,
+                                                  is_public=False),
+        "indicator_value": IndicatorValue.objects.filter(
+            indicator__office=palmira_draft.office, indicator__is_public=False).first(),
     }
 
 
@@ -716,6 +773,10 @@ def snapshot():
         "roles": list(NetworkRole.objects.order_by("pk").values_list("pk", "network_id")),
         "users": list(User.objects.order_by("pk").values_list("pk", "is_staff", "is_superuser")),
         "indicators": ViolenceIndicator.objects.count(),
+        "office_indicators": list(Indicator.objects.order_by("pk").values_list(
+            "pk", "version", "unit")),
+        "indicator_values": list(IndicatorValue.objects.order_by("pk").values_list(
+            "pk", "on", "value")),
         "actions": list(Action.objects.order_by("pk").values_list("pk", "version", "status")),
         "targets": list(CriterionTarget.objects.order_by("pk").values_list("pk", "level")),
         "exchanges": list(ExchangeRequest.objects.order_by("pk").values_list(

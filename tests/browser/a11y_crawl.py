@@ -64,6 +64,8 @@ NOT_PAGES = {
     "criteria:publish": "POST only",
     "reports:brief-pdf": "a PDF (checked for text equivalents in tests/reports)",
     "reports:network-pdf": "a PDF (checked for text equivalents in tests/reports)",
+    "reports:transition-memo-pdf": "a PDF (tagged, checked in tests/reports)",
+    "reports:indicator-export": "a CSV/XLSX/JSON download",
     "reports:export-status": "an htmx fragment inside the exports page",
     "reports:export-retry": "POST only",
     "reports:export-download": "a ZIP download",
@@ -272,6 +274,20 @@ def _criterion(user):
     return _first(Criterion.objects.order_by("framework_id", "number"), "slug")
 
 
+def _indicator(user):
+    from cities.models import Indicator
+
+    return (_first(Indicator.objects.editable_by(user).order_by("pk"))
+            or _first(Indicator.objects.visible_to(user).order_by("pk")))
+
+
+def _indicator_value(user):
+    from cities.models import Indicator, IndicatorValue
+
+    return _first(IndicatorValue.objects.filter(
+        indicator__in=Indicator.objects.visible_to(user)).order_by("pk"))
+
+
 # (segment before the parameter, parameter name) -> value for this user, or None.
 PARAMS = {
     ("assessments", "pk"): _assessment,
@@ -286,6 +302,8 @@ PARAMS = {
     ("actions", "pk"): _action,
     ("targets", "pk"): _target,
     ("exchanges", "pk"): _exchange,
+    ("indicators", "pk"): _indicator,
+    ("indicator-values", "pk"): _indicator_value,
     ("uploads", "key"): _workbook_upload,
     ("keys", "pk"): lambda u: None,  # nobody in the demo has a security key
     ("exports", "pk"): _export,

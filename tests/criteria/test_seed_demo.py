@@ -292,3 +292,17 @@ def test_a_local_name_that_repeats_the_name_is_refused():
     with pytest.raises(ValidationError) as error:
         office.full_clean()
     assert "local_name" in error.value.message_dict
+
+
+def test_palmiras_demo_indicators_are_labelled_and_one_is_overdue():
+    from cities.models import Indicator
+
+    indicators = list(Indicator.objects.filter(office__slug="palmira-security-coexistence")
+                      .with_last_value())
+    assert len(indicators) == 3
+    assert all(i.name.startswith("[Demo] ") and "Demonstration content" in i.source
+               for i in indicators)
+    assert [i.name for i in indicators if i.is_stale(i.last_on)] == [
+        "[Demo] Young people reached by violence-interruption programmes"]
+    # Only Palmira gets demonstration indicators; the seeds state none for other offices.
+    assert not Indicator.objects.exclude(office__slug="palmira-security-coexistence").exists()

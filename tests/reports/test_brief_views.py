@@ -65,9 +65,10 @@ def test_brief_page_has_plotly_data_and_the_svg_fallback(client, part4):
 # (+criterion), 6 evidence, 7 funding sources, 8 tradeoff titles in the reader's language,
 # 9 network medians, 10 good practices of the weakest criteria, 11 peers scoring high there,
 # 12 outcome figures, 13 the city's network goal, 14 the previous published round of the
-# office (none), 15 plan targets, 16 plan actions; 17-19 the stored brief's row (savepoint,
-# insert, release). Anonymous: no session query. A repeat is 3 (test_brief_cache.py).
-FIRST_BRIEF_QUERIES = 19
+# office (none), 15 plan targets, 16 plan actions, 17 the office's public indicators with
+# their latest values; 18-20 the stored brief's row (savepoint, insert, release). Anonymous:
+# no session query. A repeat is 3 (test_brief_cache.py).
+FIRST_BRIEF_QUERIES = 20
 
 
 def test_brief_page_query_count_is_fixed(client, part4, django_assert_num_queries):

@@ -147,6 +147,7 @@ class Command(BaseCommand):
         self.palmira_draft(report, palmira)
         self.palmira_plan(report, palmira, users["demo-editor"])
         self.palmira_exchange(report, palmira, users["demo-editor"])
+        self.palmira_indicators(report, palmira, users["demo-editor"])
 
     def secretariat_group(self, report):
         """Admin rights over the network's data for the secretariat (its people's names only)."""
@@ -268,3 +269,49 @@ class Command(BaseCommand):
                                      by=editor, notified_at=timezone.now())
         ExchangeSeen.objects.create(exchange=exchange, user=editor, seen_at=exchange.updated_at)
         report.count(report.created, ExchangeRequest)
+
+    def palmira_indicators(self, report, palmira, editor):
+        """A few indicators in Palmira's register, so the register, the criterion 3 and 9
+        pages and the transition memo have something to show. Demonstration content: every
+        name starts with DEMO_MARK and the values are made up, not Palmira's. Added only
+        while the office has no indicator, so a re-seed never undoes what the demo users did.
+        One is quarterly with its last value months ago, so the overdue flag shows."""
+        from datetime import timedelta
+        from decimal import Decimal
+
+        from django.utils import timezone
+
+        from cities.models import Indicator, IndicatorValue
+
+        if palmira.indicators.exists():
+            return
+        today = timezone.localdate()
+        demo = [
+            ("Young people reached by violence-interruption programmes", "process",
+             "people", "quarterly", True,
+             (Decimal(120), 2023), (Decimal(400), 2027), [(-420, 150), (-330, 190), (-240, 230)],
+             "Demonstration content, made-up figures (example source: programme attendance "
+             "records)"),
+            ("Referrals followed up across agencies", "coordination",
+             "% of referrals with a follow-up", "monthly",
+             False, (Decimal(35), 2024), (Decimal(75), 2027), [(-75, 48), (-45, 52), (-15, 55)],
+             "Demonstration content, made-up figures (example source: a referral log shared "
+             "with partner agencies)"),
+            ("Residents who feel safe walking at night", "perception",
+             "% of survey respondents", "yearly", True,
+             (Decimal(31), 2023), (Decimal(45), 2027), [(-700, 31), (-335, 34)],
+             "Demonstration content, made-up figures (example source: a city perception survey)"),
+        ]
+        for name, kind, unit, cadence, public, base, target, values, source in demo:
+            indicator = Indicator.objects.create(
+                office=palmira, name=f"{DEMO_MARK}{name}", kind=kind, unit=unit,
+                cadence=cadence, is_public=public, baseline_value=base[0],
+                baseline_year=base[1], target_value=target[0], target_year=target[1],
+                source=source, updated_by=editor)
+            report.count(report.created, Indicator)
+            for days, value in values:
+                IndicatorValue.objects.create(indicator=indicator,
+                                              on=today + timedelta(days=days),
+                                              value=Decimal(value), created_by=editor)
+                report.count(report.created, IndicatorValue)
+
