@@ -4,6 +4,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from cities.filtering import StrictFilterSet
 from cities.models import City, Network, Office, Region
@@ -15,6 +17,12 @@ from .models import Criterion, GoodPractice
 def _criterion_choices():
     return [(str(n), str(n)) for n in Criterion.objects.filter(framework__is_default=True)
             .order_by("number").values_list("number", flat=True)]
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Objects named by slug, any number of times (?network=a&network=b). The schema says
+    "a string" (a slug): drf-spectacular cannot tell that from a path across a relation."""
 
 
 class PracticeFilter(StrictFilterSet):
@@ -35,7 +43,7 @@ class PracticeFilter(StrictFilterSet):
                                                   choices=list(countries), label=_("Country"))
     region = django_filters.MultipleChoiceFilter(field_name="city__region",
                                                  choices=Region.choices, label=_("Region"))
-    network = django_filters.ModelMultipleChoiceFilter(
+    network = SlugsFilter(
         field_name="city__networks__slug", queryset=Network.objects.all(), to_field_name="slug",
         label=_("Network"), distinct=True,
     )

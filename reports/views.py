@@ -77,7 +77,7 @@ def _memo(request, assessment):
 def transition_memo(request, pk):
     """The transition memo: whoever may see the assessment reads it (its indicators are the
     ones they may see)."""
-    assessment, access = _visible_assessment(request, pk)
+    assessment, access = _visible_assessment(request, pk, queryset=brief_queryset())
     memo = _memo(request, assessment)
     return render(request, "reports/transition_memo_page.html", {
         "memo": memo, "assessment": assessment, "can_edit": access.can_edit,
@@ -86,7 +86,7 @@ def transition_memo(request, pk):
 
 
 def transition_memo_pdf(request, pk):
-    assessment, _access = _visible_assessment(request, pk)
+    assessment, _access = _visible_assessment(request, pk, queryset=brief_queryset())
     lang = _language(request)
     with translation.override(lang):
         memo = _memo(request, assessment)

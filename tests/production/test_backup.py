@@ -89,7 +89,8 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
 ):
     with override_settings(DEBUG=True):
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
-    # Stored files of both kinds: an evidence upload and a batch export ZIP.
+    # Stored files of every kind: an evidence upload, a batch export ZIP and the published
+    # briefs the export rendered and stored (reports/brief_cache.py).
     editor = User.objects.get(username="demo-editor")
     client.force_login(editor)
     from criteria.models import Assessment
@@ -104,7 +105,12 @@ def test_backup_restored_into_a_fresh_database_has_every_row_and_file(
     job = start_export(user=User.objects.get(username="demo-secretariat"), round="2023")
     run_export(job.pk)
     original_files = _checksums(settings.MEDIA_ROOT)
-    assert len(original_files) == 2
+    from reports.models import StoredBrief
+
+    stored_briefs = StoredBrief.objects.count()
+    assert stored_briefs == 4  # Bristol, Cali, Edmonton and Rosario in the 2023 round
+    expected = 2 + stored_briefs
+    assert len(original_files) == expected
 
     backup = tmp_path / "backup"
     call_command("backup", str(backup), stdout=io.StringIO())

@@ -136,15 +136,16 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     # session, user, the network MFA rule, the exchange rates (budget_usd, budget_band),
     # networks of each city, the streamed rows; and the audit event of a signed-in export
     # (the event, its networks, their link rows); and the citation in the export's metadata:
-    # the networks with open data, and for each (here one) its dataset version: its
-    # networks, tidy rows, framework, levels, practices, outcomes, latest publication, count
-    # (9). Bounded by networks, never by rows.
-    with django_assert_num_queries(18):
+    # the networks with open data, and for each (here one) its dataset version: exchange
+    # rates, its networks, tidy rows, framework, levels, practices, outcomes, latest
+    # publication, count (10). Bounded by networks, never by rows.
+    with django_assert_num_queries(19):
         _body(client.get("/compare/export.csv?synthetic=include"))
     # + the criteria for the wide columns
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
     # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
-    # selector's three, whatever the size); the audit event (event, networks, link rows)
-    with django_assert_num_queries(9):
+    # selector's three, whatever the size); the audit event (event, networks, link rows);
+    # the citation in its metadata, as above (10)
+    with django_assert_num_queries(19):
         _body(client.get("/compare/trend.csv?synthetic=include"))
