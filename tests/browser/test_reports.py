@@ -45,7 +45,8 @@ def test_secretariat_exports_a_round_as_a_zip(page, seeded_live_server, screensh
         download_link.click()
     data = open(info.value.path(), "rb").read()  # noqa: SIM115
     names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert len(names) == 5 and "network-brief-2023.pdf" in names
+    # four office briefs, the network brief and about.json (the citation sidecar)
+    assert len(names) == 6 and "network-brief-2023.pdf" in names and "about.json" in names
 
 
 def test_visitor_reads_a_public_brief_with_plotly_charts(page, seeded_live_server, screenshot):
