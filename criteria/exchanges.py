@@ -54,7 +54,7 @@ def request_exchange(*, assessment, criterion, peer_office, message, by, submiss
     """Ask `peer_office` (one of the peers above `assessment`'s office on `criterion`) for an
     exchange. Raises WorkflowError (with the field concerned) when the peer is not one of
     those shown, or an open request to it on this criterion exists."""
-    locked = Assessment.objects.select_for_update().select_related("office").get(
+    locked = Assessment.objects.select_for_update(of=("self",)).select_related("office").get(
         pk=assessment.pk)
     access.require(by, locked, access.PLAN)
     claim = claim_submission(submission_key, by)
@@ -88,7 +88,7 @@ def request_exchange(*, assessment, criterion, peer_office, message, by, submiss
 def change_status(*, exchange, status, note, base_version, by):
     """Move `exchange` to `status` with `note`, if `by` may and nobody changed it since
     `base_version` (StaleVersion otherwise; nothing is written)."""
-    current = ExchangeRequest.objects.select_for_update().select_related(
+    current = ExchangeRequest.objects.select_for_update(of=("self",)).select_related(
         "requester_office", "peer_office", "updated_by").get(pk=exchange.pk)
     if current.version != base_version:
         raise StaleVersion(current)
