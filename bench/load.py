@@ -90,7 +90,8 @@ def setup(n_editors, n_readers):
     def session_for(user):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        # The backend must be one in AUTHENTICATION_BACKENDS, or the session is anonymous.
+        store[BACKEND_SESSION_KEY] = "allauth.account.auth_backends.AuthenticationBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         return store.session_key
