@@ -14,9 +14,17 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from .models import City, Indicator, Network, NetworkRole, Office, OfficeMembership
+from .models import (
+    City,
+    Indicator,
+    Network,
+    NetworkRole,
+    Office,
+    OfficeMembership,
+    Transition,
+)
 
-START, MANAGE, INDICATORS = "start", "manage", "indicators"
+START, MANAGE, INDICATORS, TRANSITIONS = "start", "manage", "indicators", "transitions"
 Role = OfficeMembership.Role
 
 
@@ -37,6 +45,11 @@ class OfficeAccess:
     @property
     def can_edit_indicators(self):
         """Add and change the office's indicators and their values: its editors and leads."""
+        return self.role in OfficeMembership.EDITING_ROLES
+
+    @property
+    def can_record_transitions(self):
+        """Record and remove the office's next elections: its editors and leads."""
         return self.role in OfficeMembership.EDITING_ROLES
 
     @property
@@ -97,6 +110,9 @@ def get_office_for_user(request, slug, *, need):
             _("Only the office's leads and the network secretariat manage its members."))
     if need == INDICATORS and not access.can_edit_indicators:
         raise PermissionDenied(_("Only the office's editors change its indicators."))
+    if need == TRANSITIONS and not access.can_record_transitions:
+        raise PermissionDenied(
+            _("Only the office's editors record its elections and changes of administration."))
     request.ovp_private = True
     return office, access
 
@@ -112,6 +128,18 @@ def get_indicator_for_user(request, pk, *, edit=False):
     if access.sees_all_indicators:
         request.ovp_private = True
     return indicator, access
+
+
+def get_transition_for_user(request, pk):
+    """(transition, OfficeAccess) for removing it: an office's transitions are public like
+    the office, so an unknown id is the only 404; a 403 unless the user is its editor."""
+    transition = get_object_or_404(Transition.objects.select_related("office__city"), pk=pk)
+    access = office_access(request.user, transition.office)
+    if not access.can_record_transitions:
+        raise PermissionDenied(
+            _("Only the office's editors record its elections and changes of administration."))
+    request.ovp_private = True
+    return transition, access
 
 
 def is_secretariat(user) -> bool:

@@ -19,6 +19,7 @@ from .models import (
     Network,
     Office,
     Region,
+    Transition,
     ViolenceIndicator,
 )
 from .search import matching
@@ -28,6 +29,7 @@ from .serializers import (
     IndicatorSerializer,
     NetworkSerializer,
     OfficeSerializer,
+    TransitionSerializer,
 )
 
 SYNTHETIC = [("exclude", gettext_lazy("Real data only")),
@@ -194,3 +196,28 @@ class ExchangeRateViewSet(ScopedViewSet):
     serializer_class = ExchangeRateSerializer
     filterset_class = ExchangeRateFilter
     ordering_fields = ["currency", "valid_on"]
+
+
+class TransitionFilter(StrictFilterSet):
+    office = django_filters.CharFilter(field_name="office__slug",
+                                       help_text=gettext_lazy("The office's slug."))
+    upcoming = django_filters.BooleanFilter(
+        method="filter_upcoming",
+        help_text=gettext_lazy("true: only those not yet past; false: only past ones."))
+
+    class Meta:
+        model = Transition
+        fields = ["office", "upcoming"]
+
+    def filter_upcoming(self, queryset, name, value):
+        ahead = Transition.objects.upcoming().values("pk")
+        return queryset.filter(pk__in=ahead) if value else queryset.exclude(pk__in=ahead)
+
+
+class TransitionViewSet(ScopedViewSet):
+    """Elections and changes of administration ahead, as offices record them (public, like
+    the offices); the transition memo names the next one."""
+
+    queryset = Transition.objects.select_related("office").in_order()
+    serializer_class = TransitionSerializer
+    filterset_class = TransitionFilter

@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator, OfficeMembership
+from .models import Indicator, OfficeMembership, Transition
 
 
 class InviteForm(forms.Form):
@@ -99,3 +100,38 @@ class IndicatorImportForm(forms.Form):
         help_text=_("UTF-8, with a header row: indicator, date, value, note. Dates as "
                     "YYYY-MM-DD. At most 2 MB."),
     )
+
+
+class TransitionForm(forms.ModelForm):
+    """A transition ahead, not one already past."""
+
+    class Meta:
+        model = Transition
+        fields = ["kind", "year", "month", "note", "source"]
+        widgets = {"month": forms.Select(choices=[])}
+
+    def __init__(self, *args, office, **kwargs):
+        self.office = office
+        super().__init__(*args, **kwargs)
+        from django.utils.dates import MONTHS
+
+        self.fields["month"].widget.choices = [("", _("not known yet"))] + [
+            (number, name) for number, name in MONTHS.items()]
+        self.fields["year"].widget.attrs.update(inputmode="numeric", autocomplete="off")
+
+    def clean(self):
+        cleaned = super().clean()
+        year, month = cleaned.get("year"), cleaned.get("month")
+        if year is None or "kind" not in cleaned:
+            return cleaned
+        today = timezone.localdate()
+        if (year, month or 12) < (today.year, today.month):
+            self.add_error("month" if month and year == today.year else "year",
+                           _("This date has passed: record the next election or change "
+                             "of administration."))
+        return cleaned
+
+    def same_as(self, recorded):
+        """Whether `recorded` holds exactly what this form says (a repeated submission)."""
+        return all(getattr(recorded, name) == self.cleaned_data[name]
+                   for name in ("note", "source"))

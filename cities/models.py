@@ -2,6 +2,7 @@ import calendar
 import hashlib
 import re
 import secrets
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -998,6 +999,102 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.name} {self.on}: {self.value}"
+
+
+# --- the next change of administration --------------------------------------------------
+
+TRANSITION_NOTE_MAX_CHARS = 300
+TRANSITION_SOURCE_MAX_CHARS = 500
+
+
+class TransitionQuerySet(models.QuerySet):
+    def upcoming(self, today=None):
+        """Not yet past: a later year, or this year from this month on (a year given without
+        a month counts until the year's end)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            Q(year__gt=today.year)
+            | Q(year=today.year) & (Q(month__isnull=True) | Q(month__gte=today.month)))
+
+    def in_order(self):
+        """Soonest first; a year without a month after that year's dated ones."""
+        return self.order_by("year", models.F("month").asc(nulls_last=True), "pk")
+
+
+class Transition(models.Model):
+    """An election or change of administration ahead, as the office records it. An office
+    fact rather than an assessment's, so it stays current after an assessment is published
+    (the transition memo reads the next one). Records are added and removed, never edited:
+    two editors recording at once both keep what they entered."""
+
+    class Kind(models.TextChoices):
+        ELECTION = "election", _("Election")
+        ADMINISTRATION = "administration", _("Change of administration")
+        OTHER = "other", _("Other political transition")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("office")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices,
+                            default=Kind.ELECTION)
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    month = models.PositiveSmallIntegerField(
+        _("month"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Leave empty if only the year is known."))
+    note = models.CharField(
+        _("what changes"), max_length=TRANSITION_NOTE_MAX_CHARS, blank=True,
+        help_text=_("e.g. mayoral election; the mayor cannot stand again."))
+    source = models.CharField(
+        _("source"), max_length=TRANSITION_SOURCE_MAX_CHARS, blank=True,
+        help_text=_("Where the date comes from, e.g. the electoral calendar."))
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+    objects = TransitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "year", "month"]
+        verbose_name = _("election or change of administration")
+        verbose_name_plural = _("elections and changes of administration")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["election", "administration", "other"]),
+                name="transition_kind_known"),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="transition_month_in_range"),
+            # One record per office, kind and date (a double submission adds one).
+            models.UniqueConstraint(
+                fields=["office", "kind", "year", "month"], condition=Q(month__isnull=False),
+                name="one_transition_per_month"),
+            models.UniqueConstraint(
+                fields=["office", "kind", "year"], condition=Q(month__isnull=True),
+                name="one_transition_per_year"),
+        ]
+
+    def __str__(self):
+        return f"{self.office.name}: {self.get_kind_display()} {self.when_iso}"
+
+    @property
+    def when_iso(self):
+        return f"{self.year}-{self.month:02d}" if self.month else str(self.year)
+
+    @property
+    def when(self):
+        """The date in the active language: "March 2027" / "marzo de 2027", or the year."""
+        if not self.month:
+            return str(self.year)
+        return formats.date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
+
+    def is_past(self, today=None):
+        today = today or timezone.localdate()
+        return (self.year, self.month or 12) < (today.year, today.month)
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import City, ExchangeRate, Network, Office, ViolenceIndicator
+from .models import City, ExchangeRate, Network, Office, Transition, ViolenceIndicator
 
 
 class NetworkSerializer(serializers.ModelSerializer):
@@ -53,3 +53,13 @@ class ExchangeRateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExchangeRate
         fields = ["id", "currency", "units_per_usd", "valid_on", "source"]
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    office_slug = serializers.SlugRelatedField(source="office", slug_field="slug",
+                                               read_only=True)
+
+    class Meta:
+        model = Transition
+        fields = ["id", "office", "office_slug", "kind", "year", "month", "note", "source",
+                  "recorded_at"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, indicator_views, outcome_views, views
+from . import account_views, indicator_views, outcome_views, transition_views, views
 
 app_name = "cities"
 
@@ -24,6 +24,10 @@ urlpatterns = [
          name="office-indicator-add"),
     path("offices/<slug:slug>/indicators/import/", indicator_views.indicator_import,
          name="office-indicator-import"),
+    path("offices/<slug:slug>/transitions/", transition_views.office_transitions,
+         name="office-transitions"),
+    path("transitions/<int:pk>/remove/", transition_views.transition_remove,
+         name="office-transition-remove"),
     path("indicators/<int:pk>/", indicator_views.indicator_detail, name="office-indicator"),
     path("indicators/<int:pk>/edit/", indicator_views.indicator_edit,
          name="office-indicator-edit"),

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from cities.models import City, Office, ViolenceIndicator
+from cities.transitions import next_transition
 from criteria.models import Assessment, CriterionResponse
 
 
@@ -79,6 +80,7 @@ def office_detail(request, slug):
             "assessment": latest,
             "other_assessments": others.order_by("-round__opens_on"),
             "practices": practices,
+            "next_transition": next_transition(office),
             "title": office.name,
         },
     )

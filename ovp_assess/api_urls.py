@@ -25,6 +25,7 @@ router.register("cities", cities_api.CityViewSet, basename="city")
 router.register("offices", cities_api.OfficeViewSet, basename="office")
 router.register("indicators", cities_api.IndicatorViewSet, basename="indicator")
 router.register("exchange-rates", cities_api.ExchangeRateViewSet, basename="exchange-rate")
+router.register("transitions", cities_api.TransitionViewSet, basename="transition")
 router.register("office-indicators", indicator_api.OfficeIndicatorViewSet,
                 basename="office-indicator")
 router.register("frameworks", criteria_api.FrameworkViewSet, basename="framework")

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
+from cities.transitions import next_transition_for
 from criteria.models import LEVEL_NAMES, Action
 
 from .indicator_selectors import IndicatorSummary, indicator_summaries
@@ -62,6 +63,12 @@ class TransitionMemo:
     status_label: str
     is_draft: bool
     transition: str  # when the next election or change of administration is, or ""
+    #: Where `transition` comes from: "office" (recorded by the office, kept current),
+    #: "assessment" (the profile's fact when the assessment was made), or "" (neither).
+    transition_from: str
+    transition_kind: str  # "Election", … for an office record; "" otherwise
+    transition_note: str  # what the office wrote about it (never translated)
+    transition_passed: bool  # the assessment's date, now past, with nothing newer recorded
     mandate: str
     mandate_level: int | None
     mandate_level_name: str
@@ -73,14 +80,23 @@ class TransitionMemo:
     filename_stem: str = field(default="")
 
 
-def _transition_when(profile) -> str:
+def _transition(assessment, profile, today) -> dict:
+    """The next election or change of administration: the office's own record when there
+    is one ahead (it is kept current), else what the assessment's profile recorded."""
+    recorded = next_transition_for(assessment, today=today)
+    if recorded is not None:
+        return {"transition": recorded.when, "transition_from": "office",
+                "transition_kind": str(recorded.get_kind_display()),
+                "transition_note": recorded.note, "transition_passed": False}
+    empty = {"transition": "", "transition_from": "", "transition_kind": "",
+             "transition_note": "", "transition_passed": False}
     if profile is None or profile.next_transition_year is None:
-        return ""
-    if profile.next_transition_month:
-        return formats.date_format(
-            date(profile.next_transition_year, profile.next_transition_month, 1),
-            "YEAR_MONTH_FORMAT")
-    return str(profile.next_transition_year)
+        return empty
+    year, month = profile.next_transition_year, profile.next_transition_month
+    when = (formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT") if month
+            else str(year))
+    return {**empty, "transition": when, "transition_from": "assessment",
+            "transition_passed": (year, month or 12) < (today.year, today.month)}
 
 
 def _strengths(responses) -> list[Strength]:
@@ -129,7 +145,7 @@ def build_transition_memo(assessment, *, actions_from, indicators_from, now=None
         round=assessment.round.code,
         status_label=str(assessment.get_status_display()),
         is_draft=assessment.status != assessment.Status.PUBLISHED,
-        transition=_transition_when(profile),
+        **_transition(assessment, profile, today),
         mandate=_text(profile, "mandate_goals") if profile is not None else "",
         mandate_level=mandate.level if mandate else None,
         mandate_level_name=str(LEVEL_NAMES[mandate.level])

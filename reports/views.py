@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities import audit
+from cities.access import office_access
 from cities.models import AuditEvent, Indicator
 from criteria.access import PUBLISH_BRIEF, VIEW, get_assessment_for_user
 from criteria.models import Action, Assessment
@@ -77,10 +78,13 @@ def _memo(request, assessment):
 def transition_memo(request, pk):
     """The transition memo: whoever may see the assessment reads it (its indicators are the
     ones they may see)."""
-    assessment, access = _visible_assessment(request, pk, queryset=brief_queryset())
+    assessment, _access = _visible_assessment(request, pk, queryset=brief_queryset())
     memo = _memo(request, assessment)
+    # The next election is the office's record (cities.transitions), kept by its editors.
+    can_record = (assessment.office is not None
+                  and office_access(request.user, assessment.office).can_record_transitions)
     return render(request, "reports/transition_memo_page.html", {
-        "memo": memo, "assessment": assessment, "can_edit": access.can_edit,
+        "memo": memo, "assessment": assessment, "can_record_transitions": can_record,
         "title": _("Transition memo: %(subject)s") % {"subject": memo.subject},
     })
 

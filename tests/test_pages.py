@@ -51,8 +51,9 @@ def test_office_page_shows_the_latest_published_assessment(client, django_assert
     # office+city; latest published assessment (+profile); its funding sources; its
     # responses+criteria; their evidence; other visible assessments; good practices; the
     # city's latest homicide count (resources panel; 8 since the panel came: funding sources
-    # and the count; REACH records no budget, so no exchange rates are read)
-    with django_assert_num_queries(8):
+    # and the count; REACH records no budget, so no exchange rates are read); the office's
+    # next recorded election
+    with django_assert_num_queries(9):
         response = client.get(reverse("cities:office-detail", args=["reach-edmonton"]))
     assert response.status_code == 200
     content = response.content.decode()

@@ -34,6 +34,7 @@ from cities.models import (
     NetworkRole,
     Office,
     OfficeMembership,
+    Transition,
     User,
     ViolenceIndicator,
 )
@@ -270,6 +271,8 @@ ROWS = {
     "api:office-detail": Row(kwargs=lambda o: {"pk": o["draft"].office_id}, get=everyone()),
     "api:indicator-detail": Row(kwargs=lambda o: {"pk": o["indicator"].pk}, get=everyone()),
     # The dated exchange rates comparisons convert with: public, like the outcome figures.
+    "api:transition-list": Row(get=everyone()),
+    "api:transition-detail": Row(kwargs=lambda o: {"pk": o["transition"].pk}, get=everyone()),
     "api:exchange-rate-detail": Row(kwargs=lambda o: {"pk": ExchangeRate.objects.get(
         currency="COP").pk}, get=everyone()),
     "api:framework-detail": Row(kwargs=lambda o: {"pk": o["draft"].framework_id},
@@ -335,6 +338,15 @@ ROWS = {
         kwargs=lambda o: {"pk": o["indicator_value"].pk},
         get=ex(302, 403, 200, 404, 404, 403, 404, 403),
         writes=[Write("post", ex(302, 403, 302, 404, 404, 403, 404, 403))]),
+    # Elections ahead: public like the office; recorded and removed by its editors.
+    "cities:office-transitions": Row(
+        kwargs=lambda o: PALMIRA, get=everyone(),
+        writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403),
+                      data=lambda o: {"kind": "election", "year": "2098", "month": "10"})]),
+    "cities:office-transition-remove": Row(
+        kwargs=lambda o: {"pk": o["transition"].pk},
+        get=ex(302, 403, 200, 403, 403, 403, 403, 403),
+        writes=[Write("post", ex(302, 403, 302, 403, 403, 403, 403, 403))]),
     "reports:indicator-export": Row(kwargs=lambda o: {**PALMIRA, "fmt": "csv"},
                                     get=everyone()),
     # Members: the secretariat of the office's network and the office's own leads.
@@ -742,6 +754,8 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
                                                   is_public=False),
         "indicator_value": IndicatorValue.objects.filter(
             indicator__office=palmira_draft.office, indicator__is_public=False).first(),
+        "transition": Transition.objects.create(office=palmira_draft.office, year=2099,
+                                                month=10, recorded_by=editor_a),
     }
 
 
@@ -777,6 +791,7 @@ def snapshot():
             "pk", "version", "unit")),
         "indicator_values": list(IndicatorValue.objects.order_by("pk").values_list(
             "pk", "on", "value")),
+        "transitions": list(Transition.objects.order_by("pk").values_list("pk", "year")),
         "actions": list(Action.objects.order_by("pk").values_list("pk", "version", "status")),
         "targets": list(CriterionTarget.objects.order_by("pk").values_list("pk", "level")),
         "exchanges": list(ExchangeRequest.objects.order_by("pk").values_list(

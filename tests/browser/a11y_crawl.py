@@ -288,6 +288,14 @@ def _indicator_value(user):
         indicator__in=Indicator.objects.visible_to(user)).order_by("pk"))
 
 
+def _transition(user):
+    from cities.models import Office, Transition
+
+    return (_first(Transition.objects.filter(office__in=Office.objects.editable_by(user))
+                   .order_by("pk"))
+            or _first(Transition.objects.order_by("pk")))
+
+
 # (segment before the parameter, parameter name) -> value for this user, or None.
 PARAMS = {
     ("assessments", "pk"): _assessment,
@@ -304,6 +312,7 @@ PARAMS = {
     ("exchanges", "pk"): _exchange,
     ("indicators", "pk"): _indicator,
     ("indicator-values", "pk"): _indicator_value,
+    ("transitions", "pk"): _transition,
     ("uploads", "key"): _workbook_upload,
     ("keys", "pk"): lambda u: None,  # nobody in the demo has a security key
     ("exports", "pk"): _export,

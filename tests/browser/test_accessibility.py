@@ -25,6 +25,11 @@ def add_evidence_to_the_editors_draft():
         response=draft.responses.get(criterion__number=1), kind=Evidence.Kind.NOTE,
         title="Minutes of the council session", note="The council approved the mandate.",
         created_by=editor)
+    # An election ahead for the same office: its list and remove pages are crawled too.
+    from cities.models import Transition
+
+    Transition.objects.create(office=draft.office, year=2099, month=10,
+                              note="Mayoral election", recorded_by=editor)
 
 
 def test_no_serious_or_critical_violation_on_any_page_for_any_persona_or_language(

@@ -101,3 +101,35 @@ def test_editor_adds_an_indicator_values_and_imports_a_csv(browser, seeded_live_
     assert axe(page) == []
     page.set_viewport_size({"width": 1280, "height": 900})
     _shoot(page, "transition-memo")
+
+
+def test_editor_records_the_next_election_and_the_memo_names_it(browser, seeded_live_server,
+                                                                sign_in, axe):
+    """From the memo to the office's elections page and back, on a 400 ms link, with a
+    double click on the button: one record, and the memo names it as the office's."""
+    from cities.models import Transition
+
+    base = seeded_live_server.url
+    page = editor_page(browser, base, sign_in)
+    assessment = draft()
+    page.goto(f"{base}/reports/briefs/{assessment.pk}/transition/")
+    page.get_by_role("link", name="Record the next election or change of administration").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Elections and changes of administration")
+    assert axe(page) == []
+    year = timezone.localdate().year + 1
+    page.get_by_label("Year").fill(str(year))
+    page.get_by_label("Month").select_option("10")
+    page.get_by_label("What changes").fill("Local elections: mayor and council")
+    page.get_by_role("button", name="Record it").dblclick()
+    expect(page.get_by_text(f"Recorded: Election, October {year}.")).to_be_visible()
+    assert Transition.objects.filter(office__slug=OFFICE).count() == 1
+    assert axe(page) == []
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert axe(page) == []
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _shoot(page, "transitions")
+    page.goto(f"{base}/reports/briefs/{assessment.pk}/transition/")
+    expect(page.locator(".brief-meta")).to_contain_text(
+        f"October {year} (election): Local elections: mayor and council")
+    expect(page.locator(".brief-meta")).to_contain_text("as the office recorded it")

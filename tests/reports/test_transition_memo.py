@@ -92,8 +92,8 @@ def test_memo_page_query_count_is_fixed(client, part4, django_assert_num_queries
     # 1 assessment (+office, city, framework, profile), 2 responses (+criterion),
     # 3 evidence (the brief's fetch prefetches it), 4 funding sources, 5 open actions,
     # 6 tradeoff titles in the reader's language, 7 the office's indicators with their
-    # latest values. Anonymous: no session query.
-    with django_assert_num_queries(7):
+    # latest values, 8 the office's next recorded election. Anonymous: no session query.
+    with django_assert_num_queries(8):
         assert client.get(url).status_code == 200
 
 
