@@ -53,6 +53,18 @@ except ImportError:  # pragma: no cover - botocore comes with the S3 option
 #: Bump when the key's recipe changes.
 KEY_FORMAT = "1"
 
+#: What a stored published brief shows besides its own frozen assessment: a save or delete
+#: of any of these moves the generation in every stored brief's key (signals connected in
+#: `reports.apps`). `tests/reports/test_brief_inputs.py` renders the briefs and fails when
+#: they read a table that is neither here nor frozen with its published assessment.
+BRIEF_INPUT_MODELS = (
+    "cities.City", "cities.Office", "cities.Network", "cities.NetworkMembership",
+    "cities.ViolenceIndicator", "cities.ExchangeRate", "cities.Indicator",
+    "cities.IndicatorValue",
+    "criteria.Framework", "criteria.Criterion", "criteria.RubricLevel", "criteria.Tradeoff",
+    "criteria.GoodPractice", "criteria.Round", "criteria.Action", "criteria.CriterionTarget",
+)
+
 # What the release hash covers, relative to BASE_DIR: whatever changes the brief's text,
 # layout or data when the code is deployed again.
 RELEASE_GLOBS = [
