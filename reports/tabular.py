@@ -31,8 +31,9 @@ from .statistic import MIN_N
 from .xlsx import write_workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-#: Control characters XML 1.0 cannot carry (tab, line feed and carriage return it can).
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Characters XML 1.0 cannot carry: control characters but tab, line feed and carriage return,
+#: and the non-characters U+FFFE and U+FFFF. None of them is printable (see guard_cell).
+ILLEGAL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CHUNK = 2000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",

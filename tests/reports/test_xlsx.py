@@ -68,7 +68,7 @@ def test_column_letters():
 
 def test_export_workbook_guards_text_and_carries_its_about_sheet():
     columns = [Column("note", "What was written"), Column("level", "0–4")]
-    rows = iter([["=HYPERLINK(\"http://evil\")", 2], ["bell\x07 and\x1f unit", None],
+    rows = iter([["=HYPERLINK(\"http://evil\")", 2], ["bell\x07 and\x1f unit\uffff", None],
                  ["-2+3", 1]])
     handle = io.BytesIO()
     write_xlsx(columns, rows, handle, sheet_title="ovp-comparison-tidy", about={
@@ -92,7 +92,7 @@ def test_export_workbook_guards_text_and_carries_its_about_sheet():
 
 
 def test_guard_cell_removes_control_characters_but_keeps_tabs_and_line_breaks():
-    assert guard_cell("a\x00b\x0bc\x1fd") == "abcd"
+    assert guard_cell("a\x00b\x0bc\x1fd\ufffe\uffff") == "abcd"
     assert guard_cell("a\tb\nc\rd") == "a\tb\nc\rd"
     assert guard_cell("Ñandú\u00a0東京") == "Ñandú\u00a0東京"
     assert guard_cell(5) == 5 and guard_cell(None) is None
