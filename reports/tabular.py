@@ -2,7 +2,7 @@
 
 Rows are generated from one streamed query (`.iterator()`), so memory stays flat however
 many rows there are: CSV and JSON are streamed to the client, XLSX is written row by row
-(openpyxl's write-only mode) into a temporary file that is then streamed.
+(reports.xlsx) into a temporary file that is then streamed.
 
 Spreadsheets run formulas: a cell a user wrote that starts with = + - @ (or a tab or carriage
 return, which some spreadsheets strip before reading the rest) is prefixed with an apostrophe
@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cities.exchange import RateBook
 from cities.models import NetworkMembership
@@ -29,8 +28,12 @@ from criteria.models import Criterion, CriterionResponse, level_source_of
 
 from .comparison import budget_band
 from .statistic import MIN_N
+from .xlsx import write_workbook
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters XML 1.0 cannot carry: control characters but tab, line feed and carriage return,
+#: and the non-characters U+FFFE and U+FFFF. None of them is printable (see guard_cell).
+ILLEGAL_CHARACTERS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 CHUNK = 2000
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -42,7 +45,8 @@ FORMATS = {
 def guard_cell(value):
     """A value safe to put in a spreadsheet cell (text that could start a formula is quoted)."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not value.isprintable():  # true of most text, and never of a control character
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if value.startswith(FORMULA_TRIGGERS):
             return "'" + value
     return value
@@ -311,21 +315,17 @@ def about_lines(about):
 
 
 def write_xlsx(columns, rows, handle, *, sheet_title="data", about=None):
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([c.name for c in columns])
-    for row in rows:
-        sheet.append([guard_cell(v) for v in row])
-    notes = workbook.create_sheet(title="columns")
-    notes.append(["column", "meaning"])
-    for c in columns:
-        notes.append([c.name, c.description])
+    """The rows as an XLSX workbook in the binary file `handle`: a sheet of the data (column
+    names first), a "columns" sheet (the data dictionary) and, with `about`, an "about" sheet.
+    Text goes through guard_cell."""
+    sheets = [
+        (sheet_title, itertools.chain([[c.name for c in columns]], rows)),
+        ("columns", [["column", "meaning"], *([c.name, c.description] for c in columns)]),
+    ]
     if about is not None:
-        sheet = workbook.create_sheet(title="about")
-        sheet.append(["field", "value"])
-        for key, value in about_lines(about):
-            sheet.append([key, guard_cell(str(value))])
-    workbook.save(handle)
+        sheets.append(("about", [["field", "value"],
+                                 *([key, str(value)] for key, value in about_lines(about))]))
+    write_workbook(handle, sheets, text=guard_cell)
 
 
 def export_response(fmt, columns, rows, *, stem, about=None):
