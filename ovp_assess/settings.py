@@ -171,6 +171,10 @@ AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", 730)
 # Idempotency keys of create forms (criteria.SubmissionKey) are kept this long, then pruned
 # by the same sweep: long enough for any resend of a form, short enough not to pile up.
 SUBMISSION_KEY_RETENTION_DAYS = env_int("DJANGO_SUBMISSION_KEY_RETENTION_DAYS", 30)
+# Stored published briefs (reports/brief_cache.py) the worker deletes: any made before the
+# last change of their inputs (they can no longer be served), and any older than this (a
+# current one is rendered again on its next request).
+STORED_BRIEF_RETENTION_DAYS = env_int("DJANGO_STORED_BRIEF_RETENTION_DAYS", 30)
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"  # each role's first page: cities.access.landing_for
 LOGOUT_REDIRECT_URL = "home"

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -109,12 +110,13 @@ def bump_generation(**_kwargs) -> None:
 
     Runs inside the writer's transaction, so a reader that sees the change also sees the new
     generation (it reads the generation before the data it renders)."""
-    if not BriefInputs.objects.filter(pk=1).update(generation=F("generation") + 1):
+    moved = {"generation": F("generation") + 1, "changed_at": timezone.now()}
+    if not BriefInputs.objects.filter(pk=1).update(**moved):
         try:
             with transaction.atomic():
-                BriefInputs.objects.create(pk=1, generation=1)
+                BriefInputs.objects.create(pk=1, generation=1, changed_at=moved["changed_at"])
         except IntegrityError:  # created by a concurrent writer meanwhile
-            BriefInputs.objects.filter(pk=1).update(generation=F("generation") + 1)
+            BriefInputs.objects.filter(pk=1).update(**moved)
 
 
 def bump_if_published(sender, instance, **kwargs) -> None:
@@ -248,3 +250,26 @@ def office_brief_page(assessment, *, reader, lang) -> BriefPage:
                filename=f"brief-{brief.filename_stem}.html", title=brief.subject,
                content=html.encode())
     return BriefPage(html, brief.subject, stored=False)
+
+
+def prune_stored(*, now=None) -> int:
+    """Delete stored briefs that can no longer be served (made before the last change of the
+    brief inputs: their key names an older generation) or are older than
+    DJANGO_STORED_BRIEF_RETENTION_DAYS (a day's key, an old release; a current one is
+    rendered again on its next request). Files first, then rows; a reader that meanwhile
+    found a row whose file is gone renders the brief again (`_stored`). Returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.STORED_BRIEF_RETENTION_DAYS)
+    changed = BriefInputs.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+    if changed is not None:
+        cutoff = max(cutoff, changed)
+    storage = StoredBrief._meta.get_field("file").storage
+    pruned = 0
+    for pk, name in StoredBrief.objects.filter(created_at__lt=cutoff).values_list(
+            "pk", "file").iterator():
+        try:
+            storage.delete(name)
+        except (OSError, _StorageMissing):  # already gone: the row goes all the same
+            logger.warning("Stored brief %s: could not delete %s", pk, name)
+        pruned += StoredBrief.objects.filter(pk=pk).delete()[0]
+    return pruned

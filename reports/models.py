@@ -87,6 +87,8 @@ class BriefInputs(models.Model):
     stored brief's key (reports/brief_cache.py), so a change never serves a stale brief."""
 
     generation = models.PositiveBigIntegerField(_("generation"), default=0)
+    #: When the generation last moved: stored briefs made before it can no longer be served.
+    changed_at = models.DateTimeField(_("changed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("brief inputs")

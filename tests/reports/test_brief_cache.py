@@ -243,3 +243,43 @@ def test_batch_export_reuses_stored_briefs(client, part4, secretariat, pdf_rende
     with again.file.open("rb") as handle:
         names = zipfile.ZipFile(io.BytesIO(handle.read())).namelist()
     assert sum(name.startswith("cali-") for name in names) == 1
+
+
+def test_the_worker_prunes_briefs_that_can_no_longer_be_served(client, part4, settings):
+    from datetime import timedelta
+
+    from cities.models import City
+    from reports.models import BriefInputs
+
+    settings.STORED_BRIEF_RETENTION_DAYS = 30
+    edmonton, cali = part4["edmonton"], part4["cali"]
+    client.get(reverse("reports:brief", args=[edmonton.pk]))
+    old = StoredBrief.objects.get()
+    # A change the brief may show: Edmonton's stored page names an older generation now.
+    city = City.objects.get(slug="bristol")
+    city.name = "Bristol"
+    city.save()
+    changed = BriefInputs.objects.get(pk=1).changed_at
+    assert changed is not None and changed >= old.created_at
+    client.get(reverse("reports:brief", args=[cali.pk]))
+    current = StoredBrief.objects.get(assessment=cali)
+
+    assert brief_cache.prune_stored() == 1
+    assert list(StoredBrief.objects.all()) == [current]
+    assert not default_storage.exists(old.file.name)
+    assert default_storage.exists(current.file.name)
+    # Nothing changes for 31 days: the current one goes too, and is simply rendered again.
+    assert brief_cache.prune_stored(now=timezone.now() + timedelta(days=31)) == 1
+    assert not StoredBrief.objects.exists()
+    assert client.get(reverse("reports:brief", args=[cali.pk])).status_code == 200
+    assert StoredBrief.objects.count() == 1
+
+
+def test_pruning_a_row_whose_file_is_already_gone_removes_the_row(client, part4):
+    from datetime import timedelta
+
+    client.get(reverse("reports:brief", args=[part4["cali"].pk]))
+    stored = StoredBrief.objects.get()
+    default_storage.delete(stored.file.name)
+    assert brief_cache.prune_stored(now=timezone.now() + timedelta(days=31)) == 1
+    assert not StoredBrief.objects.exists()

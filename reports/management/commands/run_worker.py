@@ -18,6 +18,7 @@ from criteria.exchanges import send_pending_exchange_notices
 from criteria.models import SubmissionKey
 from criteria.reminders import send_deadline_reminders
 
+from .. import brief_cache
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
 logger = logging.getLogger("reports.tasks")
@@ -55,6 +56,7 @@ class Command(DBWorkerCommand):
             # so queuing it on every sweep of every worker sends each reminder once).
             audit.prune()
             SubmissionKey.objects.prune()
+            brief_cache.prune_stored()  # reports/brief_cache.py
             send_deadline_reminders.enqueue()
             send_pending_exchange_notices.enqueue()  # criteria/exchanges.py, also idempotent
         except Exception:  # the worker itself must keep running
