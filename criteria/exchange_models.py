@@ -63,6 +63,7 @@ class ExchangeRequest(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         HELD = "held", _("Took place")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     OPEN_STATUSES = (Status.REQUESTED, Status.ACCEPTED)
     #: Statuses from which the requester may turn the exchange into an action of its plan.
@@ -117,7 +118,8 @@ class ExchangeRequest(models.Model):
             models.CheckConstraint(condition=~Q(peer_office=models.F("requester_office")),
                                    name="exchange_peer_is_another_office"),
             models.CheckConstraint(
-                condition=Q(status__in=["requested", "accepted", "declined", "held"]),
+                condition=Q(status__in=["requested", "accepted", "declined", "held",
+                                        "withdrawn"]),
                 name="exchange_status_known"),
             # One open request per office, criterion and peer: asking twice helps no one.
             models.UniqueConstraint(

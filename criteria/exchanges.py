@@ -34,8 +34,9 @@ Status = ExchangeRequest.Status
 
 #: status now → {new status: who may make the change ("peer" answers, "requester" follows up)}
 TRANSITIONS = {
-    Status.REQUESTED: {Status.ACCEPTED: "peer", Status.DECLINED: "peer"},
-    Status.ACCEPTED: {Status.HELD: "requester"},
+    Status.REQUESTED: {Status.ACCEPTED: "peer", Status.DECLINED: "peer",
+                       Status.WITHDRAWN: "requester"},
+    Status.ACCEPTED: {Status.HELD: "requester", Status.WITHDRAWN: "requester"},
 }
 
 
@@ -135,7 +136,8 @@ def _editors(office_id):
 def recipients(event):
     """Who is told of `event`: a new request goes to the peer's editors and leads and to the
     secretariat of both offices' networks; an answer to the asking office's editors and
-    leads; "took place" to the peer's. Never the person who made the change."""
+    leads; "took place" and a withdrawal to the peer's. Never the person who made the
+    change."""
     exchange = event.exchange
     if event.status == Status.REQUESTED:
         people = _editors(exchange.peer_office_id) | User.objects.filter(
@@ -163,6 +165,8 @@ def message_for(event):
         Status.DECLINED: _("Peer exchange declined by %(peer)s (criterion %(number)s)"),
         Status.HELD: _("Peer exchange took place: %(requester)s and %(peer)s (criterion "
                        "%(number)s)"),
+        Status.WITHDRAWN: _("Peer exchange withdrawn by %(requester)s (criterion "
+                            "%(number)s)"),
     }
     intro = {
         Status.REQUESTED: _("%(who)s of %(requester)s would like to learn from %(peer)s on "
@@ -173,6 +177,9 @@ def message_for(event):
                            "%(number)s, %(criterion)s."),
         Status.HELD: _("%(who)s of %(requester)s marked the exchange on criterion "
                        "%(number)s, %(criterion)s as having taken place."),
+        Status.WITHDRAWN: _("%(who)s of %(requester)s withdrew the request for an exchange "
+                            "on criterion %(number)s, %(criterion)s: nothing more is asked "
+                            "of %(peer)s."),
     }
     parts = [intro[event.status] % names]
     if event.note:

@@ -191,6 +191,34 @@ def test_the_peer_accepts_and_the_requester_marks_it_held(palmira_draft, editor_
         ("held", "Call on Monday", editor_a.pk)]
 
 
+def test_the_requester_withdraws_and_may_ask_again(client, palmira_draft, editor_a,
+                                                  peer_editor, mailoutbox,
+                                                  django_capture_on_commit_callbacks):
+    exchange = _ask(palmira_draft, editor_a)
+    with pytest.raises(PermissionDenied):  # the peer does not withdraw the request for them
+        exchanges.change_status(exchange=exchange, status="withdrawn", note="",
+                                base_version=1, by=peer_editor)
+    client.force_login(editor_a)
+    page = client.get(exchange.get_absolute_url()).content.decode()
+    assert "Withdraw the request" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("criteria:exchange-status", args=[exchange.pk]), {
+            "status": "withdrawn", "note": "We found the answer in the report.",
+            "version": "1"})
+    assert response.status_code == 302
+    exchange.refresh_from_db()
+    assert exchange.status == "withdrawn"
+    event = exchange.events.get(status="withdrawn")
+    assert exchanges.send_notices(event.pk) == 1  # the peer's editor, in Spanish
+    assert mailoutbox[-1].to == [peer_editor.email]
+    assert "We found the answer in the report." in mailoutbox[-1].body
+    # Nothing more can be done with it, and a new request to the same peer is possible.
+    assert exchanges.allowed_changes(exchange, exchanges.exchange_access(
+        peer_editor, requester_office=exchange.requester_office,
+        peer_office=exchange.peer_office)) == []
+    assert _ask(palmira_draft, editor_a).status == "requested"
+
+
 def test_a_stale_answer_changes_nothing(client, palmira_draft, editor_a, peer_editor):
     exchange = _ask(palmira_draft, editor_a)
     exchanges.change_status(exchange=exchange, status="accepted", note="Yes", base_version=1,
