@@ -110,7 +110,7 @@ def test_a_bad_role_is_refused_naming_the_field(client, office_lead):
     assert "Role:" in page.content.decode()
 
 
-def test_the_navigation_shows_members_and_reports_to_those_who_may_use_them(
+def test_the_navigation_shows_members_reports_and_rounds_to_those_who_may_use_them(
         client, office_lead, editor_a, viewer_a, secretariat):
     def nav(user):
         client.force_login(user)
@@ -123,7 +123,11 @@ def test_the_navigation_shows_members_and_reports_to_those_who_may_use_them(
     assert f'href="{MEMBERS}"' in lead and ">Reports<" in lead
     assert ">Members<" not in nav(editor_a) and ">Members<" not in nav(viewer_a)
     assert ">Reports<" in nav(viewer_a)
-    assert f'href="{reverse("cities:members-offices")}"' in nav(secretariat)
+    secretariat_nav = nav(secretariat)
+    assert f'href="{reverse("cities:members-offices")}"' in secretariat_nav
+    # Rounds are the secretariat's to open and close: in its navigation, no one else's.
+    assert f'href="{reverse("criteria:round-list")}"' in secretariat_nav
+    assert f'href="{reverse("criteria:round-list")}"' not in lead
     nobody = User.objects.create_user("nobody", "nobody@example.org", "pw-123456789")
     header = nav(nobody)
     assert ">Reports<" not in header and ">Members<" not in header
