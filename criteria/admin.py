@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cities.admin import ScopedAdminMixin
+from cities.admin import ScopedAdminMixin, SuperuserWritesMixin
 from cities.models import City
 
 from . import workflow
@@ -189,7 +189,7 @@ class EvidenceInlineForm(EvidenceAdminForm):
         fields = [f for f in EvidenceAdminForm.Meta.fields if f != "response"]
 
 
-class CriterionInline(admin.TabularInline):
+class CriterionInline(SuperuserWritesMixin, admin.TabularInline):
     model = Criterion
     extra = 0
     fields = ["number", "name", "slug"]
@@ -220,31 +220,34 @@ class RoundAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# The framework (criteria, rubric levels, guiding questions, tradeoffs) is the report's, shared
+# by every network and read by every published assessment: a secretariat reads it here; only a
+# superuser changes it (a release matter: `seed_framework` and the translations go with it).
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["name", "version", "publisher", "is_default"]
     search_fields = ["name", "slug"]
     inlines = [CriterionInline]
 
 
-class RubricLevelInline(admin.TabularInline):
+class RubricLevelInline(SuperuserWritesMixin, admin.TabularInline):
     model = RubricLevel
     extra = 0
     max_num = 5
 
 
-class GuidingQuestionInline(admin.TabularInline):
+class GuidingQuestionInline(SuperuserWritesMixin, admin.TabularInline):
     model = GuidingQuestion
     extra = 0
 
 
-class TradeoffInline(admin.StackedInline):
+class TradeoffInline(SuperuserWritesMixin, admin.StackedInline):
     model = Tradeoff
     extra = 0
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["number", "name", "framework"]
     list_filter = ["framework"]
     search_fields = ["name", "definition"]
@@ -252,21 +255,21 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tradeoff)
-class TradeoffAdmin(admin.ModelAdmin):
+class TradeoffAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["title", "criterion", "source_section"]
     list_filter = ["criterion"]
     search_fields = ["title", "summary"]
 
 
 @admin.register(GuidingQuestion)
-class GuidingQuestionAdmin(admin.ModelAdmin):
+class GuidingQuestionAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["text", "criterion", "order"]
     list_filter = ["criterion"]
     search_fields = ["text"]
 
 
 @admin.register(RubricLevel)
-class RubricLevelAdmin(admin.ModelAdmin):
+class RubricLevelAdmin(SuperuserWritesMixin, admin.ModelAdmin):
     list_display = ["criterion", "level", "descriptor"]
     list_filter = ["criterion", "level"]
     search_fields = ["descriptor"]

@@ -167,6 +167,10 @@ def exchange_status(request, pk):
     if not allowed:
         raise PermissionDenied(_("This request is “%(status)s”: it cannot change that way "
                                  "now.") % {"status": exchange.get_status_display()})
+    side = exchanges.TRANSITIONS.get(exchange.status, {}).get(request.POST.get("status", ""))
+    if side is not None and request.POST["status"] not in allowed:
+        # A change the other side makes (the asking office accepting its own request).
+        raise PermissionDenied(rights.refusal(answering=side == "peer"))
     form = ExchangeStatusForm(request.POST, allowed=allowed)
     if not form.is_valid():
         return render(request, "criteria/exchange_detail.html",

@@ -574,13 +574,19 @@ ADMIN_MODELS = {
     NetworkRole: AdminModel("scoped", lambda o: NetworkRole.objects.get(
         user__username="demo-secretariat"), add=False, delete=False),
     ViolenceIndicator: AdminModel("scoped", lambda o: o["indicator"]),
-    # Shared by every network, like the framework (cities/access.py: any secretariat).
+    # Shared by every network: the exchange rates, which any secretariat keeps
+    # (cities.access.may_maintain_exchange_rates); the framework, which any secretariat reads
+    # and only a superuser changes (every network's published assessments read it).
     ExchangeRate: AdminModel("shared", lambda o: ExchangeRate.objects.get(currency="COP")),
-    Framework: AdminModel("shared", lambda o: o["draft"].framework),
-    Criterion: AdminModel("shared", lambda o: o["response"].criterion),
-    Tradeoff: AdminModel("shared", lambda o: Tradeoff.objects.first()),
-    GuidingQuestion: AdminModel("shared", lambda o: GuidingQuestion.objects.first()),
-    RubricLevel: AdminModel("shared", lambda o: RubricLevel.objects.first()),
+    Framework: AdminModel("shared", lambda o: o["draft"].framework, add=False, delete=False),
+    Criterion: AdminModel("shared", lambda o: o["response"].criterion, add=False,
+                          delete=False),
+    Tradeoff: AdminModel("shared", lambda o: Tradeoff.objects.first(), add=False,
+                         delete=False),
+    GuidingQuestion: AdminModel("shared", lambda o: GuidingQuestion.objects.first(),
+                                add=False, delete=False),
+    RubricLevel: AdminModel("shared", lambda o: RubricLevel.objects.first(), add=False,
+                            delete=False),
     GoodPractice: AdminModel("scoped", lambda o: o["practice"]),
     Assessment: AdminModel("scoped", lambda o: o["draft"]),
     OfficeProfile: AdminModel("scoped", lambda o: o["draft"].profile),

@@ -33,6 +33,27 @@ def test_secretariat_cannot_create_or_delete_user_accounts_in_the_admin(client, 
     assert client.get(reverse("admin:cities_user_delete", args=[viewer.pk])).status_code == 403
 
 
+def test_the_framework_is_read_not_rewritten_by_a_secretariat(client, secretariat, superuser):
+    from criteria.models import Criterion, RubricLevel
+
+    criterion = Criterion.objects.get(framework__is_default=True, number=1)
+    level = RubricLevel.objects.filter(criterion=criterion).first()
+    client.force_login(secretariat)
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and criterion.name in page.content.decode()
+    assert client.post(url, {"number": 1, "name": "Rewritten", "slug": criterion.slug}
+                       ).status_code == 403
+    level_url = reverse("admin:criteria_rubriclevel_change", args=[level.pk])
+    assert client.post(level_url, {"descriptor": "Rewritten"}).status_code == 403
+    assert client.get(reverse("admin:criteria_criterion_add")).status_code == 403
+    criterion.refresh_from_db()
+    level.refresh_from_db()
+    assert criterion.name != "Rewritten" and level.descriptor != "Rewritten"
+    client.force_login(superuser)
+    assert client.get(reverse("admin:criteria_criterion_add")).status_code == 200
+
+
 def test_editor_is_not_let_into_the_admin(client, editor_a):
     client.force_login(editor_a)
     response = client.get(reverse("admin:index"))
