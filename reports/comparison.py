@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
+import numpy as np
 from django import forms
+from django.db import connections
 from django.db.models import Max, Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
@@ -552,10 +554,13 @@ def _read(assessments):
     criteria = _criteria({r["framework_id"] for r in a_rows}) if a_rows else []
     numbers = [n for n, _slug, _name in criteria]
     levels = _levels(assessments, numbers) if a_rows else {}
-    subjects = []
+    subjects, sources = [], {}
     for r in a_rows:
         key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
-        source = level_source_of(status=r["status"], level_note=r["level_note"])
+        source = sources.get((r["status"], bool(r["level_note"])))
+        if source is None:  # a few statuses × note or not: worked out once each
+            source = sources[r["status"], bool(r["level_note"])] = level_source_of(
+                status=r["status"], level_note=r["level_note"])
         subjects.append(SubjectRow(
             assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
             country=str(r["city__country"]), round=r["round__code"], status=r["status"],
@@ -573,9 +578,14 @@ def _levels(assessments, numbers):
     a ninth of the rows the responses themselves would be."""
     unique = list(dict.fromkeys(numbers))
     columns = {f"c{n}": Max("level", filter=Q(criterion__number=n)) for n in unique}
-    rows = (CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
-            .order_by().values("assessment_id").annotate(**columns)
-            .values_list("assessment_id", *columns))
+    query = (CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
+             .order_by().values("assessment_id").annotate(**columns)
+             .values_list("assessment_id", *columns))
+    # Whole numbers or NULL, as the database gives them: read straight from the cursor, as
+    # Django's per-value converters would double the time of half a million levels.
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        rows = cursor.fetchall()
     if unique == numbers:
         return {aid: list(levels) for aid, *levels in rows}
     # Frameworks that number criteria alike but name them differently repeat a number.
@@ -584,30 +594,45 @@ def _levels(assessments, numbers):
 
 
 def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
-    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not."""
+    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not.
+
+    Worked out on arrays (one row per assessment) so that 50,000 assessments take a blink:
+    which round each is in, which subject it is of, and its level on each criterion."""
     rounds = sorted({s.round for s in subjects}, key=lambda c: (opens[c], c))
-    by_round = {r: [s for s in subjects if s.round == r] for r in rounds}
+    position = {r: i for i, r in enumerate(rounds)}
+    subject_index = {}
+    round_of = np.array([position[s.round] for s in subjects], dtype=np.intp)
+    subject_of = np.array([subject_index.setdefault(s.key, len(subject_index))
+                           for s in subjects], dtype=np.intp)
+    levels = np.array([s.levels for s in subjects], dtype=float).reshape(
+        len(subjects), len(criteria))  # NaN where no level was given
+
+    def in_every_round(rows):
+        """Per subject: whether `rows` (a mask of assessments) has it in every round."""
+        seen = np.zeros((len(rounds), len(subject_index)), dtype=bool)
+        seen[round_of[rows], subject_of[rows]] = True
+        return seen.all(axis=0)
+
     # Subjects with an assessment in every round (at most one each per round).
-    keys_per_round = [{s.key for s in by_round[r]} for r in rounds]
-    in_every = set.intersection(*keys_per_round) if keys_per_round else set()
+    in_every = in_every_round(np.ones(len(subjects), dtype=bool))
     trend_criteria = []
     for i, (number, slug, name) in enumerate(criteria):
+        counted = ~np.isnan(levels[:, i])
         if view == PANEL:
             # The same subjects in every round: those with a level on this criterion in each.
-            has_level = [{s.key for s in by_round[r] if s.levels[i] is not None} for r in rounds]
-            keys = set.intersection(*has_level) if has_level else set()
-            cells = [TrendCell(r, _summarise_many([s.levels[i] for s in by_round[r]
-                                                   if s.key in keys])) for r in rounds]
-        else:
-            cells = [TrendCell(r, _summarise_many([s.levels[i] for s in by_round[r]]))
-                     for r in rounds]
+            counted &= in_every_round(counted)[subject_of]
+        cells = [TrendCell(r, _summarise_many(levels[counted & (round_of == j), i]))
+                 for j, r in enumerate(rounds)]
         trend_criteria.append(TrendCriterion(number, slug, name, cells))
+    last = len(rounds) - 1
     trend = Trend(
         view=view, rounds=rounds, round_names=round_names, criteria=trend_criteria,
-        assessments_per_round=[
-            len(in_every) if view == PANEL else len(by_round[r]) for r in rounds],
-        panel=sorted(f"{s.subject} ({s.city})" for s in by_round[rounds[-1]]
-                     if s.key in in_every) if view == PANEL and rounds else [],
+        assessments_per_round=(
+            [int(in_every.sum())] * len(rounds) if view == PANEL
+            else np.bincount(round_of, minlength=len(rounds)).tolist()),
+        panel=sorted(f"{s.subject} ({s.city})" for s, j, k in zip(subjects, round_of, subject_of,
+                                                               strict=True)
+                     if j == last and in_every[k]) if view == PANEL and rounds else [],
     )
     trend.empty_reason = _why_no_chart(trend)
     if not trend.empty_reason:
@@ -615,13 +640,14 @@ def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
     return trend
 
 
-def _summarise_many(levels: list) -> Summary:
-    """`summarise(levels)` for thousands of levels: counted per level (0–4) rather than sorted.
-    A level outside 0–4 (never stored) would not be counted, so then it sorts as usual."""
-    counts = [levels.count(v) for v in range(len(LEVEL_NAMES))]
-    if sum(counts) + levels.count(None) != len(levels):
-        return summarise(levels)
-    return summarise_counts(counts)
+def _summarise_many(levels) -> Summary:
+    """`summarise(levels)` of thousands of levels (a float array, no NaN): counted per level
+    (0–4) rather than sorted. A level outside 0–4 (never stored) falls back to sorting."""
+    whole = levels.astype(np.intp)
+    if len(levels) and ((whole != levels).any() or whole.min() < 0
+                        or whole.max() >= len(LEVEL_NAMES)):
+        return summarise(levels.tolist())
+    return summarise_counts(np.bincount(whole, minlength=len(LEVEL_NAMES)).tolist())
 
 
 def _why_no_chart(trend) -> str:
