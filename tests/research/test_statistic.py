@@ -57,7 +57,7 @@ def test_quartiles_are_numpys_linear_ones(levels):
 def test_counted_levels_give_the_same_statistic_as_sorted_ones():
     import random
 
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
     for _ in range(300):
         levels = [rng.choice([0, 1, 2, 3, 4, None]) for _ in range(rng.randrange(0, 40))]
         counts = [levels.count(v) for v in range(5)]
