@@ -2,7 +2,8 @@
 
 The filters are a form, so the page, the exports and the API read and validate the same URL
 parameters the same way (a bad value is a 400 naming the field). The selector reads the
-whole selection in three queries whatever its size and builds the charts with pandas.
+whole selection in three queries whatever its size (the database turns responses into one
+row of levels per assessment) and builds the charts from those rows.
 
 A "subject" is what an assessment assesses: an office, or a city's prevention ecosystem
 (three of the report's four Part 4 charts are of ecosystems). Comparisons are of subjects.
@@ -14,10 +15,12 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
-import pandas as pd
+import numpy as np
 from django import forms
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Max, Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -38,11 +41,13 @@ from criteria.models import (
 
 from . import charts
 from .selectors import distribution_rows, level_headers
-from .statistic import MIN_N, Summary, summarise
+from .statistic import MIN_N, Summary, summarise, summarise_counts
 
 MAX_RADAR = 6
 #: The heatmap on the page shows at most this many rows; the exports carry every row.
 MAX_HEATMAP_ROWS = 100
+#: The page names at most this many of a trend's panel members; the API gives the count.
+MAX_PANEL_NAMES = 100
 MAX_ROUND_LENGTH = 40
 ROUND_CODE = re.compile(ROUND_CODE_RE)
 
@@ -212,6 +217,26 @@ class ComparisonFilters(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["network"].label_from_instance = lambda n: n.name
+        # The hand-pick lists name the real offices and cities. Generated ones (thousands at
+        # scale, and nobody's to pick by name) are found with the words filter; whatever is
+        # already chosen stays listed so it can be unchosen. Any office or city may still be
+        # chosen by its slug in the URL. Read (one query each) only when a list is drawn.
+        self.fields["office"].widget.choices = self._office_choices
+        self.fields["city"].widget.choices = self._city_choices
+
+    def _chosen(self, name):
+        value = self.data.get(name) or []
+        return [value] if isinstance(value, str) else list(value)
+
+    def _office_choices(self):
+        offices = (Office.objects.filter(Q(is_synthetic=False) | Q(slug__in=self._chosen("office")))
+                   .order_by("city__name", "name").values_list("slug", "name", "city__name"))
+        return [(slug, f"{name} — {city}") for slug, name, city in offices]
+
+    def _city_choices(self):
+        cities = (City.objects.filter(Q(is_synthetic=False) | Q(slug__in=self._chosen("city")))
+                  .order_by("name").values_list("slug", "name", "country"))
+        return [(slug, f"{name} ({country})") for slug, name, country in cities]
 
     @classmethod
     def from_query(cls, query, *, extra=()):
@@ -330,7 +355,11 @@ class SubjectRow:
     source_short: str  # the same, short enough for a table cell
     is_synthetic: bool
     levels: list[int | None]
-    summary: Summary  # of the subject's own levels across the criteria
+
+    @cached_property
+    def summary(self) -> Summary:
+        """Of the subject's own levels across the criteria (worked out only for rows shown)."""
+        return summarise(self.levels)
 
 
 @dataclass
@@ -372,6 +401,16 @@ class Trend:
     @property
     def plotted(self) -> bool:
         return self.chart is not None
+
+    @property
+    def panel_shown(self) -> list[str]:
+        """The panel's members the page names (the first MAX_PANEL_NAMES)."""
+        return self.panel[:MAX_PANEL_NAMES]
+
+    @property
+    def panel_more(self) -> int:
+        """Members of the panel the page counts without naming them."""
+        return max(len(self.panel) - MAX_PANEL_NAMES, 0)
 
 
 @dataclass
@@ -431,9 +470,11 @@ def build_comparison(assessments, *, radar_ids=(), trend_view=PANEL,
     numbers = [n for n, _slug, _name in criteria]
     opens = _round_order(a_rows)
     # The heatmap, radar and distribution show each subject once, at its latest round.
+    rank = {code: i for i, code in enumerate(sorted(opens, key=lambda c: (opens[c], c)))}
     latest = {}
-    for s in sorted(subjects, key=lambda s: (opens[s.round], s.round)):
-        latest[s.key] = s
+    for s in subjects:
+        if s.key not in latest or rank[s.round] >= rank[latest[s.key].round]:
+            latest[s.key] = s
     rows = sorted(latest.values(), key=lambda s: (s.city, s.subject))
     shown = rows[:max_rows]
     notes = []
@@ -508,71 +549,105 @@ def _read(assessments):
     criterion order). Three queries whatever the number of assessments."""
     status_labels = {k: str(v) for k, v in Assessment.Status.choices}
     source_labels = {k: str(v) for k, v in LevelSource.choices}
+    source_short = {k: str(v) for k, v in SOURCE_SHORT.items()}  # translated once, not per row
     a_rows = list(assessments.values(*ASSESSMENT_VALUES))
-    ids = [r["pk"] for r in a_rows]
     criteria = _criteria({r["framework_id"] for r in a_rows}) if a_rows else []
     numbers = [n for n, _slug, _name in criteria]
-    responses = pd.DataFrame(
-        list(CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
-             .values_list("assessment_id", "criterion__number", "level")) if a_rows else [],
-        columns=["assessment_id", "number", "level"],
-    )
-    # assessment × criterion matrix of levels (NaN where not given), one row per assessment.
-    matrix = (
-        responses.pivot_table(index="assessment_id", columns="number", values="level",
-                              aggfunc="first").reindex(index=ids, columns=numbers)
-        if len(responses.dropna()) else pd.DataFrame(index=ids, columns=numbers, dtype=float)
-    )
-    level_rows = dict(zip(
-        matrix.index,
-        ([None if math.isnan(v) else int(v) for v in row] for row in matrix.to_numpy(float)),
-        strict=True,
-    ))
-    subjects = []
+    levels = _levels(assessments, numbers) if a_rows else {}
+    subjects, sources = [], {}
     for r in a_rows:
         key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
-        levels = level_rows[r["pk"]]
-        source = level_source_of(status=r["status"], level_note=r["level_note"])
+        source = sources.get((r["status"], bool(r["level_note"])))
+        if source is None:  # a few statuses × note or not: worked out once each
+            source = sources[r["status"], bool(r["level_note"])] = level_source_of(
+                status=r["status"], level_note=r["level_note"])
         subjects.append(SubjectRow(
             assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
             country=str(r["city__country"]), round=r["round__code"], status=r["status"],
             status_label=status_labels.get(r["status"], r["status"]),
-            source=source, source_label=source_labels[source],
-            source_short=str(SOURCE_SHORT[source]),
-            is_synthetic=r["is_synthetic"], levels=levels, summary=summarise(levels),
+            source=source, source_label=source_labels[source], source_short=source_short[source],
+            is_synthetic=r["is_synthetic"], levels=levels.get(r["pk"]) or [None] * len(numbers),
         ))
     return a_rows, criteria, subjects
 
 
+def _levels(assessments, numbers):
+    """Assessment id → its levels in the order of `numbers` (None where not given). One query:
+    the database turns the responses into one row per assessment and one column per criterion
+    (an assessment has at most one response per criterion, so the Max is that level), which is
+    a ninth of the rows the responses themselves would be."""
+    unique = list(dict.fromkeys(numbers))
+    columns = {f"c{n}": Max("level", filter=Q(criterion__number=n)) for n in unique}
+    query = (CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
+             .order_by().values("assessment_id").annotate(**columns)
+             .values_list("assessment_id", *columns))
+    # Whole numbers or NULL, as the database gives them: read straight from the cursor, as
+    # Django's per-value converters would double the time of half a million levels.
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        rows = cursor.fetchall()
+    if unique == numbers:
+        return {aid: list(levels) for aid, *levels in rows}
+    # Frameworks that number criteria alike but name them differently repeat a number.
+    position = {n: i for i, n in enumerate(unique)}
+    return {aid: [levels[position[n]] for n in numbers] for aid, *levels in rows}
+
+
 def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
-    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not."""
+    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not.
+
+    Worked out on arrays (one row per assessment) so that 50,000 assessments take a blink:
+    which round each is in, which subject it is of, and its level on each criterion."""
     rounds = sorted({s.round for s in subjects}, key=lambda c: (opens[c], c))
-    by_round = {r: [s for s in subjects if s.round == r] for r in rounds}
+    position = {r: i for i, r in enumerate(rounds)}
+    subject_index = {}
+    round_of = np.array([position[s.round] for s in subjects], dtype=np.intp)
+    subject_of = np.array([subject_index.setdefault(s.key, len(subject_index))
+                           for s in subjects], dtype=np.intp)
+    levels = np.array([s.levels for s in subjects], dtype=float).reshape(
+        len(subjects), len(criteria))  # NaN where no level was given
+
+    def in_every_round(rows):
+        """Per subject: whether `rows` (a mask of assessments) has it in every round."""
+        seen = np.zeros((len(rounds), len(subject_index)), dtype=bool)
+        seen[round_of[rows], subject_of[rows]] = True
+        return seen.all(axis=0)
+
     # Subjects with an assessment in every round (at most one each per round).
-    keys_per_round = [{s.key for s in by_round[r]} for r in rounds]
-    in_every = set.intersection(*keys_per_round) if keys_per_round else set()
+    in_every = in_every_round(np.ones(len(subjects), dtype=bool))
     trend_criteria = []
     for i, (number, slug, name) in enumerate(criteria):
+        counted = ~np.isnan(levels[:, i])
         if view == PANEL:
             # The same subjects in every round: those with a level on this criterion in each.
-            has_level = [{s.key for s in by_round[r] if s.levels[i] is not None} for r in rounds]
-            keys = set.intersection(*has_level) if has_level else set()
-            cells = [TrendCell(r, summarise(s.levels[i] for s in by_round[r] if s.key in keys))
-                     for r in rounds]
-        else:
-            cells = [TrendCell(r, summarise(s.levels[i] for s in by_round[r])) for r in rounds]
+            counted &= in_every_round(counted)[subject_of]
+        cells = [TrendCell(r, _summarise_many(levels[counted & (round_of == j), i]))
+                 for j, r in enumerate(rounds)]
         trend_criteria.append(TrendCriterion(number, slug, name, cells))
+    last = len(rounds) - 1
     trend = Trend(
         view=view, rounds=rounds, round_names=round_names, criteria=trend_criteria,
-        assessments_per_round=[
-            len(in_every) if view == PANEL else len(by_round[r]) for r in rounds],
-        panel=sorted(f"{s.subject} ({s.city})" for s in by_round[rounds[-1]]
-                     if s.key in in_every) if view == PANEL and rounds else [],
+        assessments_per_round=(
+            [int(in_every.sum())] * len(rounds) if view == PANEL
+            else np.bincount(round_of, minlength=len(rounds)).tolist()),
+        panel=sorted(f"{s.subject} ({s.city})" for s, j, k in zip(subjects, round_of, subject_of,
+                                                               strict=True)
+                     if j == last and in_every[k]) if view == PANEL and rounds else [],
     )
     trend.empty_reason = _why_no_chart(trend)
     if not trend.empty_reason:
         trend.chart = trend_chart(trend)
     return trend
+
+
+def _summarise_many(levels) -> Summary:
+    """`summarise(levels)` of thousands of levels (a float array, no NaN): counted per level
+    (0–4) rather than sorted. A level outside 0–4 (never stored) falls back to sorting."""
+    whole = levels.astype(np.intp)
+    if len(levels) and ((whole != levels).any() or whole.min() < 0
+                        or whole.max() >= len(LEVEL_NAMES)):
+        return summarise(levels.tolist())
+    return summarise_counts(np.bincount(whole, minlength=len(LEVEL_NAMES)).tolist())
 
 
 def _why_no_chart(trend) -> str:

@@ -89,3 +89,26 @@ def test_comparison_query_count_is_fixed(client, researcher, django_assert_num_q
     # checkboxes with data: countries and regions, networks; the network MFA rule.
     with django_assert_num_queries(13):
         assert client.get("/compare/?synthetic=include").status_code == 200
+
+
+def test_hand_pick_lists_name_real_offices_and_what_is_chosen(client, researcher, tiny):
+    call_command("generate_synthetic", offices=6, rounds=1, researcher=["demo-researcher"],
+                 stdout=io.StringIO())
+    client.force_login(researcher)
+    html = client.get("/compare/?synthetic=only").content.decode()
+    assert 'value="testville-ovp"' in html and 'value="synthetic-office-00001"' not in html
+    assert "find them with" in html  # says where the generated offices went
+    # A generated office chosen by its slug is listed (and selected), so it can be unchosen.
+    html = client.get("/compare/?synthetic=only&office=synthetic-office-00001").content.decode()
+    assert 'value="synthetic-office-00001" selected' in html
+    assert 'value="synthetic-office-00002"' not in html
+
+
+def test_page_names_at_most_a_hundred_panel_members(client, researcher):
+    call_command("generate_synthetic", offices=120, rounds=2, researcher=["demo-researcher"],
+                 stdout=io.StringIO())
+    client.force_login(researcher)
+    html = client.get("/compare/?synthetic=only").content.decode()
+    assert "Synthetic Office 00099 (Synthetic City 00019)" in html
+    assert "Synthetic Office 00100 (Synthetic City 00020)" not in html
+    assert "and 20 more." in html

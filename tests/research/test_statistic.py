@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from criteria.models import Assessment, LevelSource
 from reports.comparison import ComparisonFilters, build_comparison, filtered_assessments
 from reports.selectors import build_network_brief
-from reports.statistic import MIN_N, summarise
+from reports.statistic import MIN_N, summarise, summarise_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,16 @@ def test_quartiles_are_numpys_linear_ones(levels):
     s = summarise(levels)
     assert (s.median, s.q1, s.q3) == tuple(
         round(float(np.quantile(levels, p, method="linear")), 2) for p in (0.5, 0.25, 0.75))
+
+
+def test_counted_levels_give_the_same_statistic_as_sorted_ones():
+    import random
+
+    rng = random.Random(7)  # noqa: S311 - test data, not secrets
+    for _ in range(300):
+        levels = [rng.choice([0, 1, 2, 3, 4, None]) for _ in range(rng.randrange(0, 40))]
+        counts = [levels.count(v) for v in range(5)]
+        assert summarise_counts(counts) == summarise(levels), levels
 
 
 # --- the panel and the unbalanced trend -------------------------------------------------------
