@@ -255,80 +255,69 @@ def percentile(values, p):
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=60)
-    parser.add_argument("--editors", type=int, default=50)
-    parser.add_argument("--readers", type=int, default=10)
-    parser.add_argument("--autosave-pause", type=float, default=1.0,
-                        help="seconds between one editor's autosaves (typing pauses)")
-    parser.add_argument("--read-pause", type=float, default=0.5)
-    parser.add_argument("--ratio-seconds", type=int, default=10)
-    args = parser.parse_args()
-    if args.duration > 600 or args.editors + args.readers > 200:
-        raise SystemExit("Keep the run bounded: at most 600 s and 200 clients.")
-
-    os.environ["DATABASE_URL"] = database_url()
-    print("Setting up a fresh database ...", flush=True)
-    data = setup(args.editors, args.readers)
-
-    port = free_port()
-    env = {**os.environ, **SERVER_ENV, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+def start_gunicorn(port, env_extra=None, log_name="ovp-load-server.log"):
+    """gunicorn with ovp_assess/gunicorn.conf.py on 127.0.0.1:`port`, once /healthz answers.
+    Returns (process, log file, log path); stop it with `stop_process`."""
+    env = {**os.environ, **SERVER_ENV, **(env_extra or {}), "GUNICORN_BIND": f"127.0.0.1:{port}"}
     env.setdefault("GUNICORN_WORKERS", "4")
     env.setdefault("GUNICORN_THREADS", "4")
-    log_path = Path(tempfile.gettempdir()) / "ovp-load-server.log"
+    log_path = Path(tempfile.gettempdir()) / log_name
     log = open(log_path, "w")  # noqa: SIM115, PTH123
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "-c", "ovp_assess/gunicorn.conf.py",
          "--access-logfile", "/dev/null"],
         cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True,
     )
-    try:
-        for _ in range(100):
-            try:
-                if request(port, "GET", "/healthz", session="")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"gunicorn did not come up; see {log_path}")
+    for _ in range(100):
+        try:
+            if request(port, "GET", "/healthz", session="")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        stop_process(server, log)
+        raise SystemExit(f"gunicorn did not come up; see {log_path}")
+    return server, log, log_path
 
-        rec = Recorder()
-        reader_paths = [("reader: office brief", f"/reports/briefs/{pk}/")
-                        for pk in data["briefs"]]
-        reader_paths += [("reader: network brief", f"/reports/rounds/{r}/")
-                         for r in data["rounds"]]
-        if request(port, "GET", "/compare/", session=data["readers"][0])[0] == 200:
-            reader_paths.append(("reader: comparison", "/compare/"))
-        print(f"gunicorn on 127.0.0.1:{port} ({env['GUNICORN_WORKERS']} workers x "
-              f"{env['GUNICORN_THREADS']} threads); {args.editors} editors and {args.readers} "
-              f"readers for {args.duration} s ...", flush=True)
-        deadline = time.monotonic() + args.duration
-        threads = [threading.Thread(target=editor_loop,
-                                    args=(port, e, deadline, rec, args.autosave_pause))
-                   for e in data["editors"]]
-        threads += [threading.Thread(target=reader_loop,
-                                     args=(port, s, deadline, rec, reader_paths, args.read_pause))
-                    for s in data["readers"]]
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - started
 
-        brief_path = f"/reports/briefs/{data['briefs'][0]}/"
-        brief_rps, brief_err = throughput(port, data["readers"][0], brief_path,
-                                          args.ratio_seconds, args.readers)
-        trivial_rps, trivial_err = throughput(port, data["readers"][0], "/healthz",
-                                              args.ratio_seconds, args.readers)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+def stop_process(process, log=None):
+    """SIGTERM to the process group we started, then wait for it."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=120)
+    if log:
         log.close()
 
-    # Lost writes: every acknowledged save must be in the history, and each response must
-    # end with the text of its last acknowledged save.
+
+def reader_paths(data, port):
+    """What readers open: each published office brief, each network brief, the comparison."""
+    paths = [("reader: office brief", f"/reports/briefs/{pk}/") for pk in data["briefs"]]
+    paths += [("reader: network brief", f"/reports/rounds/{r}/") for r in data["rounds"]]
+    if request(port, "GET", "/compare/", session=data["readers"][0])[0] == 200:
+        paths.append(("reader: comparison", "/compare/"))
+    return paths
+
+
+def run_clients(ports, data, args, paths, rec):
+    """Editors and readers for args.duration seconds, spread round-robin over `ports`.
+    Returns the seconds it took."""
+    deadline = time.monotonic() + args.duration
+    threads = [threading.Thread(target=editor_loop, args=(
+        ports[i % len(ports)], e, deadline, rec, args.autosave_pause))
+        for i, e in enumerate(data["editors"])]
+    threads += [threading.Thread(target=reader_loop, args=(
+        ports[i % len(ports)], s, deadline, rec, paths, args.read_pause))
+        for i, s in enumerate(data["readers"])]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - started
+
+
+def lost_writes(rec):
+    """Every acknowledged save must be in the history, and each response must end with the
+    text of its last acknowledged save. Returns (missing from history, overwritten)."""
     from criteria.models import CriterionResponse
 
     history = CriterionResponse.history.model
@@ -342,11 +331,10 @@ def main():
     final = dict(CriterionResponse.objects.filter(pk__in=last)
                  .values_list("pk", "current_strengths"))
     overwritten = [pk for pk, (_, text) in last.items() if final[pk] != text]
+    return lost, overwritten
 
-    total = sum(len(v) for v in rec.latency.values())
-    print(f"\nrequests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s); "
-          f"errors: {len(rec.errors) + brief_err + trivial_err}; "
-          f"conflicts answered 409 (expected, reloaded): {rec.conflicts}")
+
+def print_latencies(rec):
     print(f"{'kind':28} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}  statuses")
     all_latencies = []
     for kind in sorted(rec.latency):
@@ -356,6 +344,53 @@ def main():
               f"{percentile(values, 95) * 1000:8.0f}  {dict(rec.status[kind])}")
     print(f"{'all':28} {len(all_latencies):6d} {statistics.median(all_latencies) * 1000:8.0f} "
           f"{percentile(all_latencies, 95) * 1000:8.0f}")
+
+
+def arguments(description, **defaults):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--duration", type=int, default=defaults.get("duration", 60))
+    parser.add_argument("--editors", type=int, default=defaults.get("editors", 50))
+    parser.add_argument("--readers", type=int, default=defaults.get("readers", 10))
+    parser.add_argument("--autosave-pause", type=float, default=1.0,
+                        help="seconds between one editor's autosaves (typing pauses)")
+    parser.add_argument("--read-pause", type=float, default=0.5)
+    parser.add_argument("--ratio-seconds", type=int, default=10)
+    return parser
+
+
+def main():
+    args = arguments(__doc__.split("\n\n")[0]).parse_args()
+    if args.duration > 600 or args.editors + args.readers > 200:
+        raise SystemExit("Keep the run bounded: at most 600 s and 200 clients.")
+
+    os.environ["DATABASE_URL"] = database_url()
+    print("Setting up a fresh database ...", flush=True)
+    data = setup(args.editors, args.readers)
+
+    port = free_port()
+    server, log, _ = start_gunicorn(port)
+    try:
+        rec = Recorder()
+        paths = reader_paths(data, port)
+        print(f"gunicorn on 127.0.0.1:{port} ({os.environ.get('GUNICORN_WORKERS', '4')} workers x "
+              f"{os.environ.get('GUNICORN_THREADS', '4')} threads); {args.editors} editors and "
+              f"{args.readers} readers for {args.duration} s ...", flush=True)
+        elapsed = run_clients([port], data, args, paths, rec)
+
+        brief_path = f"/reports/briefs/{data['briefs'][0]}/"
+        brief_rps, brief_err = throughput(port, data["readers"][0], brief_path,
+                                          args.ratio_seconds, args.readers)
+        trivial_rps, trivial_err = throughput(port, data["readers"][0], "/healthz",
+                                              args.ratio_seconds, args.readers)
+    finally:
+        stop_process(server, log)
+
+    lost, overwritten = lost_writes(rec)
+    total = sum(len(v) for v in rec.latency.values())
+    print(f"\nrequests: {total} in {elapsed:.0f} s ({total / elapsed:.1f}/s); "
+          f"errors: {len(rec.errors) + brief_err + trivial_err}; "
+          f"conflicts answered 409 (expected, reloaded): {rec.conflicts}")
+    print_latencies(rec)
     print(f"acknowledged saves: {len(rec.acked)}; lost writes: {len(lost) + len(overwritten)} "
           f"(missing from history: {len(lost)}, final text not the last save: "
           f"{len(overwritten)})")

@@ -17,8 +17,8 @@ from cities import audit
 from criteria.exchanges import send_pending_exchange_notices
 from criteria.models import SubmissionKey
 from criteria.reminders import send_deadline_reminders
+from reports import brief_cache
 
-from .. import brief_cache
 from .recover_tasks import DEFAULT_OLDER_THAN, recover_tasks, worker_id_for_this_process
 
 logger = logging.getLogger("reports.tasks")
