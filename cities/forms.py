@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator, OfficeMembership, Transition
+from .models import Indicator, OfficeMembership, Transition, transition_past
 
 
 class InviteForm(forms.Form):
@@ -83,8 +83,6 @@ class IndicatorValueForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_on(self):
-        from django.utils import timezone
-
         on = self.cleaned_data["on"]
         if on > timezone.localdate():
             raise forms.ValidationError(_("The date is in the future."))
@@ -125,7 +123,7 @@ class TransitionForm(forms.ModelForm):
         if year is None or "kind" not in cleaned:
             return cleaned
         today = timezone.localdate()
-        if (year, month or 12) < (today.year, today.month):
+        if transition_past(year, month, today):
             self.add_error("month" if month and year == today.year else "year",
                            _("This date has passed: record the next election or change "
                              "of administration."))

@@ -1007,6 +1007,12 @@ TRANSITION_NOTE_MAX_CHARS = 300
 TRANSITION_SOURCE_MAX_CHARS = 500
 
 
+def transition_past(year, month, today=None):
+    """Whether a transition in `year` (and `month`, or None: the whole year) is past."""
+    today = today or timezone.localdate()
+    return (year, month or 12) < (today.year, today.month)
+
+
 class TransitionQuerySet(models.QuerySet):
     def upcoming(self, today=None):
         """Not yet past: a later year, or this year from this month on (a year given without
@@ -1093,8 +1099,7 @@ class Transition(models.Model):
         return formats.date_format(date(self.year, self.month, 1), "YEAR_MONTH_FORMAT")
 
     def is_past(self, today=None):
-        today = today or timezone.localdate()
-        return (self.year, self.month or 12) < (today.year, today.month)
+        return transition_past(self.year, self.month, today)
 
 
 class AuditEventQuerySet(models.QuerySet):

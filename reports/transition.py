@@ -15,6 +15,7 @@ from datetime import date, datetime
 from django.utils import formats, timezone
 from django.utils.text import slugify
 
+from cities.models import transition_past
 from cities.transitions import next_transition_for
 from criteria.models import LEVEL_NAMES, Action
 
@@ -96,7 +97,7 @@ def _transition(assessment, profile, today) -> dict:
     when = (formats.date_format(date(year, month, 1), "YEAR_MONTH_FORMAT") if month
             else str(year))
     return {**empty, "transition": when, "transition_from": "assessment",
-            "transition_passed": (year, month or 12) < (today.year, today.month)}
+            "transition_passed": transition_past(year, month, today)}
 
 
 def _strengths(responses) -> list[Strength]:
