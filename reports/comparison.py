@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 from django import forms
+from django.core.validators import slug_re
 from django.db import connections
 from django.db.models import Max, Q
 from django.utils.html import escape
@@ -225,8 +226,11 @@ class ComparisonFilters(forms.Form):
         self.fields["city"].widget.choices = self._city_choices
 
     def _chosen(self, name):
+        """The slugs asked for under ``name``; anything that cannot be a slug is left to the
+        field's own error (and never reaches the database: PostgreSQL refuses a NUL byte)."""
         value = self.data.get(name) or []
-        return [value] if isinstance(value, str) else list(value)
+        values = [value] if isinstance(value, str) else list(value)
+        return [v for v in values if slug_re.fullmatch(v)]
 
     def _office_choices(self):
         offices = (Office.objects.filter(Q(is_synthetic=False) | Q(slug__in=self._chosen("office")))

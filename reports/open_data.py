@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.validators import slug_re
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -166,7 +167,7 @@ def export_about(request, title, *, networks=None) -> dict:
     """The metadata every export carries: what was asked (the filter), when, and the
     version and citation of each network dataset the rows may come from."""
     scope = open_networks()
-    wanted = [v for v in request.GET.getlist("network") if v]
+    wanted = [v for v in request.GET.getlist("network") if slug_re.fullmatch(v)]
     if networks is not None:
         scope = scope.filter(pk__in=[n.pk for n in networks])
     elif wanted:
