@@ -45,7 +45,7 @@ def pages():
 
     cali = Assessment.objects.filter(city__slug="cali", round__code="2023").first()
     draft = Assessment.objects.exclude(status="published").order_by("pk").first()
-    city = City.objects.filter(indicators__isnull=False).order_by("pk").first()
+    city = City.objects.filter(indicators__office__isnull=True).order_by("pk").first()
     office = Office.objects.order_by("pk").first()
     return [
         ("home", "/"),

@@ -21,7 +21,9 @@ from .access import may_maintain_exchange_rates
 from .currencies import TYPED_MAX_LENGTH, CurrencyInput, normalise_currency
 from .models import (
     City,
+    CityFigureSeries,
     ExchangeRate,
+    IndicatorValue,
     Network,
     NetworkMembership,
     NetworkRole,
@@ -29,8 +31,9 @@ from .models import (
     OfficeMembership,
     SsoConnection,
     User,
-    ViolenceIndicator,
     people_managed_by,
+    validate_not_future_year,
+    year_end,
 )
 
 
@@ -222,8 +225,49 @@ class OfficeInline(admin.TabularInline):
     show_change_link = True
 
 
-class ViolenceIndicatorInline(admin.TabularInline):
-    model = ViolenceIndicator
+class CityFigureValueForm(forms.ModelForm):
+    """A yearly figure: typed as a year, stored under 31 December of it."""
+
+    year = forms.IntegerField(label=_("year"), min_value=1900,
+                              validators=[validate_not_future_year])
+    value = forms.DecimalField(label=_("value"), min_value=0, max_digits=12, decimal_places=2)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["year", "value", "qualifier", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].required = True
+        if self.instance.pk:
+            self.initial["year"] = self.instance.on.year
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("year"):
+            self.instance.on = year_end(cleaned["year"])
+        return cleaned
+
+
+class CityFigureValueFormSet(forms.BaseInlineFormSet):
+    """One figure per year: the table's unique (series, date) as a message, not a 500."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk or self._should_delete_form(form):
+                continue
+            year = form.cleaned_data.get("year")
+            if year in seen:
+                form.add_error("year", _("This series already has a figure for that year."))
+            seen.add(year)
+
+
+class CityFigureValueInline(admin.TabularInline):
+    model = IndicatorValue
+    form = CityFigureValueForm
+    formset = CityFigureValueFormSet
     extra = 0
 
 
@@ -233,7 +277,7 @@ class CityAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_filter = ["region", CountryInUseFilter, "police_control", "in_report_sample", "networks"]
     search_fields = ["name", "country", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [NetworkMembershipInline, OfficeInline, ViolenceIndicatorInline]
+    inlines = [NetworkMembershipInline, OfficeInline]
 
     def scope(self, user, queryset):
         return queryset.managed_by(user)
@@ -295,16 +339,20 @@ class NetworkRoleAdmin(ScopedAdminMixin, SuperuserWritesMixin, admin.ModelAdmin)
         return queryset.managed_by(user)
 
 
-@admin.register(ViolenceIndicator)
-class ViolenceIndicatorAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["city", "year", "kind", "qualifier", "value", "area"]
-    list_filter = ["kind", "city__region", "city"]
-    search_fields = ["city__name", "source", "label"]
+@admin.register(CityFigureSeries)
+class CityFigureSeriesAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A city's outcome series and its yearly values (date: 31 December of the year)."""
+
+    list_display = ["city", "measure", "name", "area"]
+    list_filter = ["measure", "city__region", "city"]
+    search_fields = ["city__name", "name", "values__source"]
     list_select_related = ["city"]
     autocomplete_fields = ["city"]
+    fields = ["city", "measure", "name", "area"]
+    inlines = [CityFigureValueInline]
 
     def scope(self, user, queryset):
-        return queryset.editable_by(user)
+        return queryset.figures_editable_by(user)
 
 
 class ExchangeRateForm(forms.ModelForm):

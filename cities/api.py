@@ -5,22 +5,25 @@ out unless `synthetic=include|only` asks for them.
 """
 
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 from rest_framework import viewsets
 
 from ovp_assess.api_support import positive_int
 
+from . import city_figures
 from .filtering import StrictFilterSet
 from .models import (
     City,
     ExchangeRate,
+    Indicator,
+    IndicatorValue,
     InstitutionalLocation,
     Network,
     Office,
     Region,
     Transition,
-    ViolenceIndicator,
 )
 from .search import matching
 from .serializers import (
@@ -137,41 +140,48 @@ class IndicatorFilter(StrictFilterSet, SyntheticFilterSet):
     """The outcome figures' one filter definition: /outcomes/, its downloads and
     /api/indicators/ read their query string through it."""
 
-    synthetic_field = "city__is_synthetic"
+    synthetic_field = "indicator__city__is_synthetic"
     q = django_filters.CharFilter(
         method="search", max_length=200, label=gettext_lazy("Words"),
         help_text=gettext_lazy("Words in the city's name; accents and capitals do not matter."),
     )
-    city = django_filters.ModelChoiceFilter(queryset=City.objects.all(), to_field_name="slug")
-    country = django_filters.MultipleChoiceFilter(field_name="city__country",
+    city = django_filters.ModelChoiceFilter(field_name="indicator__city",
+                                            queryset=City.objects.all(), to_field_name="slug",
+                                            label=gettext_lazy("City"))
+    country = django_filters.MultipleChoiceFilter(field_name="indicator__city__country",
                                                   choices=list(countries),
                                                   label=gettext_lazy("Country"))
-    kind = django_filters.ChoiceFilter(choices=ViolenceIndicator.Kind.choices,
+    kind = django_filters.ChoiceFilter(field_name="indicator__measure",
+                                       choices=Indicator.Measure.choices,
                                        label=gettext_lazy("Kind"),
                                        empty_label=gettext_lazy("Any kind"))
-    year = django_filters.NumberFilter(min_value=1900, max_value=2100,
+    year = django_filters.NumberFilter(field_name="on__year", min_value=1900, max_value=2100,
                                        label=gettext_lazy("Year"))
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", min_value=1900,
-                                           max_value=2100, label=gettext_lazy("From year"))
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", min_value=1900,
-                                           max_value=2100, label=gettext_lazy("Until year"))
+    year_min = django_filters.NumberFilter(field_name="on__year", lookup_expr="gte",
+                                           min_value=1900, max_value=2100,
+                                           label=gettext_lazy("From year"))
+    year_max = django_filters.NumberFilter(field_name="on__year", lookup_expr="lte",
+                                           min_value=1900, max_value=2100,
+                                           label=gettext_lazy("Until year"))
 
     class Meta:
-        model = ViolenceIndicator
+        model = IndicatorValue
         fields = ["q", "city", "country", "kind", "year", "year_min", "year_max", "synthetic"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(matching(value, "city__search_text"))
+        return queryset.filter(matching(value, "indicator__city__search_text"))
 
 
 class IndicatorViewSet(ScopedViewSet):
-    """Violence indicators per city and year (homicides, rates, others), with sources."""
+    """The cities' outcome figures, one per city, measure and year (homicides, rates,
+    others), each with its qualifier and source."""
 
-    queryset = ViolenceIndicator.objects.select_related("city").order_by("city__name", "kind",
-                                                                         "year")
+    queryset = (city_figures.figures()
+                .annotate(kind=F("indicator__measure"), city_name=F("indicator__city__name"))
+                .order_by("indicator__city__name", "indicator__measure", "on"))
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
-    ordering_fields = ["year", "value", "city__name", "kind"]
+    ordering_fields = ["year", "value", "city_name", "kind"]
 
 
 class ExchangeRateFilter(django_filters.FilterSet):

@@ -11,14 +11,12 @@ from decimal import Decimal
 
 from django.utils import formats
 
-from .models import ViolenceIndicator
-
-Qualifier = ViolenceIndicator.Qualifier
+from .models import Qualifier
 
 
 @dataclass(frozen=True)
 class Figure:
-    """One city figure for one year. `qualifier` is a `ViolenceIndicator.Qualifier` code."""
+    """One city figure for one year. `qualifier` is a `Qualifier` code."""
 
     year: int
     value: Decimal

@@ -48,6 +48,9 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, office, **kwargs):
         self.office = office
         super().__init__(*args, **kwargs)
+        # Blank only for a city figure, whose measure names it; an office names its own.
+        self.fields["name"].required = True
+        self.fields["unit"].required = True
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 
@@ -63,6 +66,7 @@ class IndicatorForm(forms.ModelForm):
 
     def _post_clean(self):
         self.instance.office = self.office
+        self.instance.city_id = self.office.city_id
         super()._post_clean()
 
     def content(self):

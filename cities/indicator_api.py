@@ -62,6 +62,9 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
 
 class OfficeIndicatorSerializer(serializers.ModelSerializer):
     office = serializers.SlugRelatedField(slug_field="slug", queryset=Office.objects.all())
+    # Blank only for a city figure, whose measure names it; an office names its own.
+    name = serializers.CharField(max_length=Indicator._meta.get_field("name").max_length)
+    unit = serializers.CharField(max_length=Indicator._meta.get_field("unit").max_length)
     last_on = serializers.DateField(read_only=True, allow_null=True)
     stale = serializers.SerializerMethodField()
     values = IndicatorValueSerializer(many=True, read_only=True)

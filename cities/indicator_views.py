@@ -7,15 +7,14 @@ a viewer gets a 403 before any write); writes go through `cities.indicators`.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import indicators
+from . import city_figures, indicators
 from .access import INDICATORS, get_indicator_for_user, get_office_for_user, office_access
 from .forms import IndicatorForm, IndicatorImportForm, IndicatorValueForm
-from .models import Indicator, IndicatorValue, Office, ViolenceIndicator
+from .models import Indicator, IndicatorValue, Office
 
 
 def register_rows(office_indicators, *, today):
@@ -27,14 +26,14 @@ def register_rows(office_indicators, *, today):
     return rows
 
 
-def city_figures(city):
-    """The city's outcome figures (entered by the network secretariat), newest year per
-    kind and label: they are part of what the office measures, shown read-through."""
-    latest = (ViolenceIndicator.objects.filter(city=city)
-              .values("kind", "label").annotate(year=Max("year")))
-    wanted = {(r["kind"], r["label"], r["year"]) for r in latest}
-    return [f for f in ViolenceIndicator.objects.filter(city=city).order_by("kind", "label")
-            if (f.kind, f.label, f.year) in wanted]
+def register_figures(city, *, today):
+    """The newest value of each of the city's outcome series, flagged `stale` (with the
+    value `due`) when its yearly cadence has passed, as the office's own indicators are."""
+    rows = city_figures.latest_of(city)
+    for figure in rows:
+        figure.due = figure.indicator.due_on(figure.on)
+        figure.stale = figure.indicator.is_stale(figure.on, today)
+    return rows
 
 
 def register(request, slug):
@@ -49,7 +48,8 @@ def register(request, slug):
     return render(request, "cities/indicator_register.html", {
         "office": office, "indicators": rows,
         "stale_count": sum(1 for i in rows if i.stale),
-        "city_figures": city_figures(office.city),
+        # The city's outcome series (the secretariat keeps them), newest value of each.
+        "city_figures": register_figures(office.city, today=today),
         "can_edit": access.can_edit_indicators,
         "sees_all": access.sees_all_indicators,
         "title": _("Indicators: %(office)s") % {"office": office.name},

@@ -42,7 +42,7 @@ class DuplicateValue(Exception):
 
 @transaction.atomic
 def create_indicator(*, office, content, by):
-    indicator = Indicator(office=office, updated_by=by, **content)
+    indicator = Indicator(office=office, city_id=office.city_id, updated_by=by, **content)
     indicator.full_clean()
     indicator.save()
     return indicator

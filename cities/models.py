@@ -672,68 +672,13 @@ def people_managed_by(user):
     ).exclude(is_superuser=True)
 
 
-class ViolenceIndicatorQuerySet(models.QuerySet):
-    def editable_by(self, user):
-        """Figures `user` may enter and change: those of the cities they manage."""
-        return self.filter(city__in=City.objects.managed_by(user).values("pk"))
+class Qualifier(models.TextChoices):
+    """How exactly a source gives a figure: "under 15" is not 15."""
 
-
-class ViolenceIndicator(models.Model):
-    class Kind(models.TextChoices):
-        HOMICIDES = "homicides", _("Homicides (count)")
-        HOMICIDE_RATE = "homicide_rate", _("Homicide rate per 100,000")
-        VIOLENT_DEATH_RATE = "violent_death_rate", _("Violent deaths per 100,000")
-        OTHER = "other", _("Other")
-
-    class Qualifier(models.TextChoices):
-        EXACT = "exact", _("exactly")
-        ABOUT = "about", _("about")
-        UNDER = "under", _("under")
-        OVER = "over", _("over")
-
-    city = models.ForeignKey(
-        City, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("city")
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(1900), validate_not_future_year]
-    )
-    kind = models.CharField(_("indicator"), max_length=20, choices=Kind.choices)
-    label = models.CharField(
-        _("label"), max_length=200, blank=True, help_text=_("Names the indicator when 'Other'.")
-    )
-    value = models.DecimalField(
-        _("value"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
-    )
-    qualifier = models.CharField(
-        _("qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
-    )
-    area = models.CharField(
-        _("area"), max_length=200, blank=True, help_text=_("e.g. metropolitan area.")
-    )
-    source = models.TextField(_("source"))
-
-    objects = ViolenceIndicatorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["city__name", "kind", "year"]
-        verbose_name = _("violence indicator")
-        verbose_name_plural = _("violence indicators")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["city", "year", "kind", "label"], name="unique_indicator_per_city_year"
-            ),
-            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_value_not_negative"),
-            models.CheckConstraint(
-                condition=~Q(kind="other") | ~Q(label=""), name="other_indicator_has_label"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.city.name} {self.year}: {self.get_kind_display()} {self.value}"
-
-    @property
-    def is_rate(self):
-        return self.kind in {self.Kind.HOMICIDE_RATE, self.Kind.VIOLENT_DEATH_RATE}
+    EXACT = "exact", _("exactly")
+    ABOUT = "about", _("about")
+    UNDER = "under", _("under")
+    OVER = "over", _("over")
 
 
 class ExchangeRateQuerySet(models.QuerySet):
@@ -811,13 +756,23 @@ class IndicatorQuerySet(models.QuerySet):
     """Who sees an office's indicators: its members and its network's secretariat see every
     one; everyone else only those the office marked public (docs/indicators.md)."""
 
+    def of_offices(self):
+        """The offices' own indicators (the register), not the city figures."""
+        return self.filter(office__isnull=False)
+
+    def city_figures(self):
+        """The cities' outcome figures (homicides, rates…), kept by the network secretariat."""
+        return self.filter(office__isnull=True)
+
     def visible_to(self, user):
+        """The office indicators `user` may see (city figures are public: `city_figures`)."""
+        offices = self.of_offices()
         public = Q(is_public=True)
         if not user.is_authenticated:
-            return self.filter(public)
+            return offices.filter(public)
         if user.is_superuser:
-            return self
-        return self.filter(
+            return offices
+        return offices.filter(
             public
             | Q(office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
             | Q(office__city__in=City.objects.managed_by(user).values("pk"))
@@ -827,6 +782,10 @@ class IndicatorQuerySet(models.QuerySet):
         """The indicators of the offices `user` is an editor or lead of."""
         return self.filter(office__in=Office.objects.editable_by(user).values("pk"))
 
+    def figures_editable_by(self, user):
+        """City figures `user` may enter and change: those of the cities they manage."""
+        return self.city_figures().filter(city__in=City.objects.managed_by(user).values("pk"))
+
     def with_last_value(self):
         """Each indicator with `last_on` (date of its latest value) and `value_count`."""
         return self.annotate(last_on=models.Max("values__on"),
@@ -834,10 +793,16 @@ class IndicatorQuerySet(models.QuerySet):
 
 
 class Indicator(models.Model):
-    """Something an office measures over time: an outcome, a process, coordination,
-    perception… with its baseline, target and how often it is updated. Vera's *Coordinating
-    Safety* (Nov 2023, "How offices should measure and message success", step 2) asks offices
-    to track shorter-term processes and coordination as well as long-term outcomes."""
+    """Something measured over time: an outcome, a process, coordination, perception… with
+    its baseline, target and how often it is updated. Vera's *Coordinating Safety* (Nov 2023,
+    "How offices should measure and message success", step 2) asks offices to track
+    shorter-term processes and coordination as well as long-term outcomes.
+
+    Two owners share the model. An **office indicator** (`office` set) is in the office's
+    register, kept by its editors. A **city figure** (`office` empty) is one of the city's
+    outcome series (homicides, a homicide rate…), from public sources and kept by the network
+    secretariat; its `measure` says which, and each value carries its qualifier and source.
+    """
 
     class Kind(models.TextChoices):
         OUTCOME = "outcome", _("Outcome")
@@ -854,17 +819,34 @@ class Indicator(models.Model):
         YEARLY = "yearly", _("Yearly")
         TWO_YEARLY = "two_yearly", _("Every two years")
 
+    class Measure(models.TextChoices):
+        HOMICIDES = "homicides", _("Homicides (count)")
+        HOMICIDE_RATE = "homicide_rate", _("Homicide rate per 100,000")
+        VIOLENT_DEATH_RATE = "violent_death_rate", _("Violent deaths per 100,000")
+        OTHER = "other", _("Other")
+
     #: How many months may pass after a value's date before the next one is due.
     CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12,
                       "two_yearly": 24}
 
-    office = models.ForeignKey(
-        Office, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("office")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("city")
     )
-    name = models.CharField(_("name"), max_length=INDICATOR_NAME_MAX_CHARS)
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("office"),
+        null=True, blank=True, help_text=_("Empty for the city's own outcome figures."),
+    )
+    name = models.CharField(_("name"), max_length=INDICATOR_NAME_MAX_CHARS, blank=True)
+    measure = models.CharField(
+        _("measure"), max_length=20, choices=Measure.choices, blank=True,
+        help_text=_("What a city figure counts; office indicators leave it empty."),
+    )
+    area = models.CharField(
+        _("area"), max_length=200, blank=True, help_text=_("e.g. metropolitan area.")
+    )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     unit = models.CharField(
-        _("unit"), max_length=100,
+        _("unit"), max_length=100, blank=True,
         help_text=_("What one number counts, e.g. homicides per 100,000 people, % of "
                     "respondents, meetings held."),
     )
@@ -917,6 +899,17 @@ class Indicator(models.Model):
         verbose_name_plural = _("indicators")
         constraints = [
             models.UniqueConstraint(fields=["office", "name"], name="unique_indicator_name"),
+            models.UniqueConstraint(
+                fields=["city", "measure", "name", "area"], condition=Q(office__isnull=True),
+                name="unique_city_figure_series"),
+            models.CheckConstraint(
+                condition=Q(office__isnull=True) | ~Q(name=""), name="office_indicator_named"),
+            models.CheckConstraint(
+                condition=Q(office__isnull=False) | Q(measure__in=[
+                    "homicides", "homicide_rate", "violent_death_rate", "other"]),
+                name="city_figure_has_measure"),
+            models.CheckConstraint(
+                condition=~Q(measure="other") | ~Q(name=""), name="other_figure_named"),
             models.CheckConstraint(
                 condition=Q(kind__in=["outcome", "process", "coordination", "perception",
                                       "gender_based_violence", "other"]),
@@ -934,10 +927,31 @@ class Indicator(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    def save(self, *args, **kwargs):
+        # An office indicator belongs to its office's city.
+        if self.office_id and not self.city_id:
+            self.city_id = self.office.city_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        if self.is_city_figure:
+            return reverse("cities:outcome-city", kwargs={"slug": self.city.slug})
         return reverse("cities:office-indicator", kwargs={"pk": self.pk})
+
+    @property
+    def is_city_figure(self):
+        return self.office_id is None
+
+    @property
+    def label(self):
+        """What the series is called: its name, else (a city figure) its measure."""
+        return self.name or (self.get_measure_display() if self.measure else "")
+
+    @property
+    def is_rate(self):
+        return self.measure in {self.Measure.HOMICIDE_RATE, self.Measure.VIOLENT_DEATH_RATE}
 
     def clean(self):
         errors = {}
@@ -968,8 +982,43 @@ class Indicator(models.Model):
         return due is not None and due < (today or timezone.localdate())
 
 
+class CityFigureSeriesManager(models.Manager.from_queryset(IndicatorQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(office__isnull=True)
+
+
+class CityFigureSeries(Indicator):
+    """A city's outcome series, as the admin lists them (the same rows as `Indicator`)."""
+
+    objects = CityFigureSeriesManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("city outcome series")
+        verbose_name_plural = _("city outcome series")
+
+    def save(self, *args, **kwargs):
+        self.office = None
+        self.kind = Indicator.Kind.OUTCOME
+        self.cadence = Indicator.Cadence.YEARLY
+        self.is_public = True
+        super().save(*args, **kwargs)
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def city_figures(self):
+        """The values of the cities' outcome series, with their series and city."""
+        return self.filter(indicator__office__isnull=True).select_related("indicator__city")
+
+
+def year_end(year):
+    """The date a yearly city figure is stored under: the last day of its year."""
+    return date(int(year), 12, 31)
+
+
 class IndicatorValue(models.Model):
-    """One value of an indicator, for the period ending on `on`."""
+    """One value of an indicator, for the period ending on `on`. A city figure is yearly
+    (`on` is 31 December of its year) and carries how exact it is and where it comes from."""
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="values",
@@ -980,7 +1029,14 @@ class IndicatorValue(models.Model):
                                "year it measures.")
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=8, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    source = models.TextField(
+        _("source"), blank=True, max_length=INDICATOR_TEXT_MAX_CHARS,
+        help_text=_("Where this value comes from, when not the indicator's own source."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -988,6 +1044,7 @@ class IndicatorValue(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "on"]
@@ -995,10 +1052,38 @@ class IndicatorValue(models.Model):
         verbose_name_plural = _("indicator values")
         constraints = [
             models.UniqueConstraint(fields=["indicator", "on"], name="one_value_per_date"),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=["exact", "about", "under", "over"]),
+                name="indicator_value_qualifier_known"),
         ]
 
     def __str__(self):
-        return f"{self.indicator.name} {self.on}: {self.value}"
+        return f"{self.indicator.label} {self.on}: {self.value}"
+
+    # A city figure read as one row: its city, measure, label and area (and the `year`
+    # that `cities.city_figures.figures()` annotates).
+    @property
+    def city(self):
+        return self.indicator.city
+
+    @property
+    def measure(self):
+        return self.indicator.measure
+
+    @property
+    def label(self):
+        return self.indicator.name
+
+    @property
+    def area(self):
+        return self.indicator.area
+
+    @property
+    def is_rate(self):
+        return self.indicator.is_rate
+
+    def get_measure_display(self):
+        return self.indicator.get_measure_display()
 
 
 # --- the next change of administration --------------------------------------------------

@@ -14,8 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,10 +23,12 @@ from django.utils.translation import gettext_lazy
 from reports import tabular
 from reports.selectors import outcome_trend
 
+from . import city_figures
 from .api import IndicatorFilter
+from .city_figures import FigureExists, Measure
 from .filtering import chips
 from .goals import GoalBook, goal_for_city
-from .models import City, Network, ViolenceIndicator
+from .models import INDICATOR_TEXT_MAX_CHARS, City, Network, Qualifier, validate_not_future_year
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 IMPORT_COLUMNS = ["city", "year", "kind", "label", "value", "qualifier", "area", "source"]
@@ -50,22 +51,43 @@ def _require_secretariat(user):
         raise PermissionDenied(_("Only the network secretariat enters outcome figures."))
 
 
-class IndicatorForm(forms.ModelForm):
-    class Meta:
-        model = ViolenceIndicator
-        fields = ["city", "year", "kind", "label", "value", "qualifier", "area", "source"]
-        widgets = {"source": forms.Textarea(attrs={"rows": 2})}
+class FigureForm(forms.Form):
+    """One city figure: the series it belongs to (city, kind, label, area) and its value for
+    one year, with how exact it is and where it comes from."""
+
+    city = forms.ModelChoiceField(queryset=City.objects.none(), to_field_name="slug",
+                                  label=gettext_lazy("city"))
+    year = forms.IntegerField(label=gettext_lazy("year"), validators=[
+        MinValueValidator(1900), validate_not_future_year])
+    kind = forms.ChoiceField(choices=Measure.choices, label=gettext_lazy("indicator"))
+    label = forms.CharField(label=gettext_lazy("label"), max_length=200, required=False,
+                            help_text=gettext_lazy("Names the indicator when 'Other'."))
+    value = forms.DecimalField(label=gettext_lazy("value"), max_digits=12, decimal_places=2,
+                               min_value=0)
+    qualifier = forms.ChoiceField(choices=Qualifier.choices, initial=Qualifier.EXACT,
+                                  label=gettext_lazy("qualifier"))
+    area = forms.CharField(label=gettext_lazy("area"), max_length=200, required=False,
+                           help_text=gettext_lazy("e.g. metropolitan area."))
+    source = forms.CharField(label=gettext_lazy("source"), max_length=INDICATOR_TEXT_MAX_CHARS,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities.order_by("name")
-        self.fields["city"].to_field_name = "slug"
+        self.fields["year"].validators.append(MaxValueValidator(2100))
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("kind") == ViolenceIndicator.Kind.OTHER and not cleaned.get("label"):
+        if cleaned.get("kind") == Measure.OTHER and not cleaned.get("label"):
             self.add_error("label", _("Name the indicator when its kind is “Other”."))
         return cleaned
+
+    def figure(self):
+        """The cleaned figure as `city_figures.record_figure`'s arguments."""
+        data = self.cleaned_data
+        return {"city": data["city"], "year": data["year"], "measure": data["kind"],
+                "label": data["label"], "area": data["area"], "value": data["value"],
+                "qualifier": data["qualifier"], "source": data["source"]}
 
 
 class ImportForm(forms.Form):
@@ -84,7 +106,7 @@ class RowError:
 
 
 def validate_import(text, *, cities):
-    """(indicators to create, errors). Nothing is saved here.
+    """(figures to record, errors). Nothing is saved here.
 
     Line numbers count the header as line 1, as a spreadsheet shows them.
     """
@@ -107,12 +129,12 @@ def validate_import(text, *, cities):
             continue
         data = {k: (v or "").strip() for k, v in row.items()}
         data.setdefault("qualifier", "")
-        data["qualifier"] = data["qualifier"] or ViolenceIndicator.Qualifier.EXACT
+        data["qualifier"] = data["qualifier"] or Qualifier.EXACT
         if data["city"] and data["city"] not in allowed:
             errors.append(RowError(line, "city", _("“%(city)s” is not a city whose figures you "
                                                    "may enter.") % {"city": data["city"][:60]}))
             continue
-        form = IndicatorForm(data, cities=City.objects.filter(pk__in=[c.pk for c in cities]))
+        form = FigureForm(data, cities=City.objects.filter(pk__in=[c.pk for c in cities]))
         if not form.is_valid():
             for name, messages_ in form.errors.items():
                 for message in messages_:
@@ -124,37 +146,27 @@ def validate_import(text, *, cities):
                                                    "%(line)s.") % {"line": seen[key]}))
             continue
         seen[key] = line
-        ready.append(form.instance)
+        ready.append(form.figure())
     return ready, errors
-
-
-@transaction.atomic
-def import_indicators(*, indicators, by):
-    """Create every indicator or none (a clash with the database rolls the whole file back)."""
-    for indicator in indicators:
-        indicator.save()
-    return len(indicators)
 
 
 def outcome_list(request):
     # The same filters as the downloads and /api/indicators/: the cards show the figures
     # that match, grouped by city.
-    filters = IndicatorFilter(request.GET, queryset=ViolenceIndicator.objects.all())
+    filters = IndicatorFilter(request.GET, queryset=city_figures.figures())
     bad = not filters.is_valid()
-    figures = ViolenceIndicator.objects.none() if bad else filters.qs
-    cities = (
-        City.objects.filter(pk__in=figures.values("city_id"))
-        .prefetch_related(Prefetch("indicators", queryset=figures.order_by("kind", "year")))
-        .order_by("name")
-    )
+    figures = [] if bad else list(city_figures.ordered(filters.qs))
+    by_city = {}
+    for figure in figures:
+        by_city.setdefault(figure.indicator.city, []).append(figure)
     book = GoalBook()
-    cards = [(city, outcome_trend(list(city.indicators.all()), book.for_city(city.pk)))
-             for city in cities]
+    cards = [(city, outcome_trend(rows, book.for_city(city.pk)), rows)
+             for city, rows in by_city.items()]
     return render(request, "cities/outcome_list.html", {
         "cards": cards, "goal_networks": Network.objects.with_goal(),
         "filters": filters, "errors": filters.error_dict() if bad else {},
         "chips": chips(request.GET, {
-            name: (f.label, {c.slug: c.name for c, _trend in cards} if name == "city"
+            name: (f.label, {c.slug: c.name for c, _trend, _rows in cards} if name == "city"
                    else {str(k): v for k, v in getattr(f.field, "choices", [])})
             for name, f in filters.filters.items()
         }),
@@ -165,12 +177,8 @@ def outcome_list(request):
 
 
 def outcome_city(request, slug):
-    city = get_object_or_404(
-        City.objects.prefetch_related(Prefetch(
-            "indicators", queryset=ViolenceIndicator.objects.order_by("kind", "label", "year")
-        )), slug=slug,
-    )
-    indicators = list(city.indicators.all())
+    city = get_object_or_404(City, slug=slug)
+    indicators = list(city_figures.figures_of(city))
     return render(request, "cities/outcome_city.html", {
         "city": city, "indicators": indicators,
         "trend": outcome_trend(indicators, goal_for_city(city.pk)),
@@ -184,16 +192,15 @@ def indicator_add(request):
     _require_secretariat(request.user)
     cities = City.objects.managed_by(request.user)
     initial = {"city": request.GET.get("city")} if request.GET.get("city") else None
-    form = IndicatorForm(request.POST or None, cities=cities, initial=initial)
+    form = FigureForm(request.POST or None, cities=cities, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                indicator = form.save()
-        except IntegrityError:
+            figure = city_figures.record_figure(by=request.user, **form.figure())
+        except FigureExists:
             form.add_error("year", _("This city already has this indicator for that year."))
         else:
-            messages.success(request, _("Figure saved: %(item)s") % {"item": indicator})
-            return redirect("cities:outcome-city", slug=indicator.city.slug)
+            messages.success(request, _("Figure saved: %(item)s") % {"item": figure})
+            return redirect("cities:outcome-city", slug=figure.indicator.city.slug)
     return render(request, "cities/outcome_form.html", {
         "form": form, "forms_with_errors": [form] if form.errors else [],
         "title": _("Add an outcome figure"),
@@ -222,8 +229,8 @@ def indicator_import(request):
                     form.add_error("file", _("The file has no rows."))
                 elif not errors:
                     try:
-                        count = import_indicators(indicators=ready, by=request.user)
-                    except IntegrityError:
+                        count = city_figures.record_figures(ready, by=request.user)
+                    except FigureExists:
                         form.add_error("file", _("Some figures already exist (same city, year, "
                                                  "kind and label); nothing was imported."))
                     else:
@@ -236,12 +243,14 @@ def indicator_import(request):
     }, status=422 if (errors or form.errors) else 200)
 
 
-def outcome_rows(indicators):
-    """Rows in EXPORT_COLUMNS order, streamed."""
+def outcome_rows(figures):
+    """Rows in EXPORT_COLUMNS order, streamed. `figures` is a queryset of
+    `city_figures.figures()`."""
     rows = (
-        indicators.order_by("city__name", "kind", "label", "year", "pk")
-        .values_list("city__slug", "city__name", "city__country", "year", "kind", "label",
-                     "value", "qualifier", "area", "source")
+        city_figures.ordered(figures)
+        .values_list("indicator__city__slug", "indicator__city__name",
+                     "indicator__city__country", "year", "indicator__measure",
+                     "indicator__name", "value", "qualifier", "indicator__area", "source")
         .iterator(chunk_size=tabular.CHUNK)
     )
     return ((r[0], r[1], str(r[2]), *r[3:]) for r in rows)
@@ -252,7 +261,7 @@ def outcome_export(request, fmt):
 
     if fmt not in tabular.FORMATS:
         raise Http404("Unknown export format.")
-    filters = IndicatorFilter(request.GET, queryset=ViolenceIndicator.objects.all())
+    filters = IndicatorFilter(request.GET, queryset=city_figures.figures())
     if not filters.is_valid():
         return JsonResponse({"errors": filters.error_dict()}, status=400)
     return tabular.export_response(fmt, EXPORT_COLUMNS, outcome_rows(filters.qs),

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from .models import City, ExchangeRate, Network, Office, Transition, ViolenceIndicator
+from .models import City, ExchangeRate, IndicatorValue, Network, Office, Transition
 
 
 class NetworkSerializer(serializers.ModelSerializer):
@@ -41,10 +41,18 @@ class OfficeSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
-    city_slug = serializers.SlugRelatedField(source="city", slug_field="slug", read_only=True)
+    """A city figure as one row: the city, year, measure (`kind`), label and area of its
+    series, and the value with its qualifier and source."""
+
+    city = serializers.IntegerField(source="indicator.city_id", read_only=True)
+    city_slug = serializers.CharField(source="indicator.city.slug", read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    kind = serializers.CharField(source="indicator.measure", read_only=True)
+    label = serializers.CharField(source="indicator.name", read_only=True)
+    area = serializers.CharField(source="indicator.area", read_only=True)
 
     class Meta:
-        model = ViolenceIndicator
+        model = IndicatorValue
         fields = ["id", "city", "city_slug", "year", "kind", "label", "value", "qualifier",
                   "area", "source"]
 

@@ -2,7 +2,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from cities.models import City, Office, ViolenceIndicator
+from cities import city_figures
+from cities.models import City, Office
 from cities.transitions import next_transition
 from criteria.models import Assessment, CriterionResponse
 
@@ -38,7 +39,6 @@ def city_detail(request, slug):
         City.objects.prefetch_related(
             "networks",
             Prefetch("offices", queryset=Office.objects.order_by("name")),
-            Prefetch("indicators", queryset=ViolenceIndicator.objects.order_by("kind", "year")),
         ),
         slug=slug,
     )
@@ -48,7 +48,8 @@ def city_detail(request, slug):
     return render(
         request,
         "cities/city_detail.html",
-        {"city": city, "assessments": assessments, "title": city.name},
+        {"city": city, "assessments": assessments, "title": city.name,
+         "figures": city_figures.figures_of(city)},
     )
 
 

@@ -15,7 +15,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 from django.utils import translation
 
-from cities.models import City, Network, NetworkMembership, Office, ViolenceIndicator
+from cities.models import (
+    City,
+    Indicator,
+    IndicatorValue,
+    Network,
+    NetworkMembership,
+    Office,
+    year_end,
+)
 from cities.translation import TRANSLATED as CITIES_TRANSLATED
 from criteria.models import (
     Assessment,
@@ -339,12 +347,19 @@ def load_network(report, data, translations=None):
         sync(report, Office, {"slug": item["slug"]}, values, where)
     for item in data.get("indicators", []):
         where = f"indicator {item.get('city')} {item.get('year')} {item.get('kind')}"
+        # A city figure: one year's value of one of the city's outcome series.
+        series = sync(
+            report, Indicator,
+            {"city": _city(item["city"], where), "office": None, "measure": item["kind"],
+             "name": item.get("label", ""), "area": item.get("area", "")},
+            {"kind": Indicator.Kind.OUTCOME, "cadence": Indicator.Cadence.YEARLY,
+             "is_public": True},
+            where=where,
+        )
         sync(
-            report, ViolenceIndicator,
-            {"city": _city(item["city"], where), "year": item["year"], "kind": item["kind"],
-             "label": item.get("label", "")},
+            report, IndicatorValue, {"indicator": series, "on": year_end(item["year"])},
             {"value": item["value"], "qualifier": item.get("qualifier", "exact"),
-             "area": item.get("area", ""), "source": item["source"]},
+             "source": item["source"]},
             where=where,
         )
 

@@ -60,7 +60,7 @@ KEY_FORMAT = "1"
 #: they read a table that is neither here nor frozen with its published assessment.
 BRIEF_INPUT_MODELS = (
     "cities.City", "cities.Office", "cities.Network", "cities.NetworkMembership",
-    "cities.ViolenceIndicator", "cities.ExchangeRate", "cities.Indicator",
+    "cities.ExchangeRate", "cities.Indicator", "cities.CityFigureSeries",
     "cities.IndicatorValue",
     "criteria.Framework", "criteria.Criterion", "criteria.RubricLevel", "criteria.Tradeoff",
     "criteria.GoodPractice", "criteria.Round", "criteria.Action", "criteria.CriterionTarget",

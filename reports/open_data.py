@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import DataLicence, Network, ViolenceIndicator
+from cities import city_figures
+from cities.models import DataLicence, Network
 from cities.outcome_views import EXPORT_COLUMNS as OUTCOME_COLUMNS
 from cities.outcome_views import outcome_rows
 from criteria.filters import library_practices
@@ -83,8 +84,8 @@ def table_rows(network, table):
         return practice_rows(library_practices().filter(city__networks=network,
                                                         city__is_synthetic=False))
     if table == "outcomes":
-        return outcome_rows(ViolenceIndicator.objects.filter(city__networks=network,
-                                                             city__is_synthetic=False))
+        return outcome_rows(city_figures.figures().filter(
+            indicator__city__networks=network, indicator__city__is_synthetic=False))
     raise KeyError(table)
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from cities import city_figures
+from cities.city_figures import Measure
 from cities.exchange import RateBook
 from cities.figures import Figure
-from cities.models import ExchangeRate, PoliceControl, ViolenceIndicator
+from cities.models import ExchangeRate, PoliceControl
 from criteria.models import FundingSource
 
 # --- reference figures, from the seed documents ----------------------------------------------
@@ -146,9 +148,8 @@ def latest_homicides(city=None, *, indicators=None) -> HomicideCount | None:
     """The city's latest homicide count: from `indicators` already fetched (any kinds),
     else with one query."""
     if indicators is None:
-        indicators = ViolenceIndicator.objects.filter(
-            city=city, kind=ViolenceIndicator.Kind.HOMICIDES).order_by("-year")[:1]
-    counts = [i for i in indicators if i.kind == ViolenceIndicator.Kind.HOMICIDES]
+        indicators = city_figures.figures_of(city, measures=[Measure.HOMICIDES])
+    counts = [i for i in indicators if i.measure == Measure.HOMICIDES]
     if not counts:
         return None
     row = max(counts, key=lambda i: i.year)

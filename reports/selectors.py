@@ -18,9 +18,11 @@ from django.utils import formats, timezone, translation
 from django.utils.text import get_text_list, slugify
 from django.utils.translation import gettext_lazy as _
 
+from cities import city_figures
+from cities.city_figures import TREND_MEASURES, Measure
 from cities.figures import Figure, format_number
 from cities.goals import Goal, GoalLine, goal_for_city, goal_line
-from cities.models import City, Indicator, InstitutionalLocation, ViolenceIndicator
+from cities.models import City, Indicator, InstitutionalLocation
 from criteria.models import (
     LEVEL_NAMES,
     Assessment,
@@ -684,25 +686,13 @@ def weakest_tie(criteria) -> list:
 
 
 def _trend_indicators(assessment) -> list:
-    """The city's figures of the kinds a trend charts (homicide counts among them), by year."""
-    return list(
-        ViolenceIndicator.objects.filter(
-            city_id=assessment.city_id, kind__in=TREND_KINDS,
-        ).order_by("year")
-    )
+    """The city's figures of the measures a trend charts (homicide counts among them)."""
+    return list(city_figures.figures_of(assessment.city_id, measures=TREND_MEASURES))
 
 
 def _outcome(assessment, indicators) -> OutcomeTrend | None:
     """Homicide (or violent-death) rate, else count, against the city's network goal."""
     return outcome_trend(indicators, goal_for_city(assessment.city_id))
-
-
-#: The indicator a trend charts: the first kind the city has a figure of.
-TREND_KINDS = [
-    ViolenceIndicator.Kind.HOMICIDE_RATE,
-    ViolenceIndicator.Kind.VIOLENT_DEATH_RATE,
-    ViolenceIndicator.Kind.HOMICIDES,
-]
 
 
 def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
@@ -711,8 +701,8 @@ def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
     The goal line follows `cities.goals.goal_line`: from the baseline year's figure, else the
     first later one, never an earlier one.
     """
-    for kind in TREND_KINDS:
-        chosen = sorted((i for i in indicators if i.kind == kind), key=lambda i: i.year)
+    for kind in TREND_MEASURES:
+        chosen = sorted((i for i in indicators if i.measure == kind), key=lambda i: i.year)
         if chosen:
             break
     else:
@@ -721,7 +711,7 @@ def outcome_trend(indicators, goal: Goal | None) -> OutcomeTrend | None:
     line = goal_line(goal, points) if goal else None
     status = line.status(points) if line else None
     later = [p for p in points if line and line.start and p.year > line.start.year]
-    kind_label = str(ViolenceIndicator.Kind(kind).label)
+    kind_label = str(Measure(kind).label)
     start, target = (line.start, line.target) if line else (None, None)
     return OutcomeTrend(
         kind=kind,

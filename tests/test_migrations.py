@@ -66,6 +66,66 @@ def test_free_text_rounds_become_round_objects():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
+@pytest.mark.django_db(transaction=True)
+def test_city_outcome_figures_join_the_indicator_model_without_loss():
+    """0017–0019: every old figure becomes exactly one value of its city series (city, kind,
+    label, area), with its year, value, qualifier and source; office indicators get their
+    office's city; back again, the same rows return."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("cities", "0016_office_transitions")]
+    after = [("cities", "0019_city_figures_constraints")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    City = apps.get_model("cities", "City")
+    Office = apps.get_model("cities", "Office")
+    Old = apps.get_model("cities", "ViolenceIndicator")
+    Indicator = apps.get_model("cities", "Indicator")
+    city = City.objects.create(slug="j-city", name="J City", country="CO",
+                               region="latin_america_caribbean")
+    office = Office.objects.create(slug="j-office", city=city, name="J Office")
+    Indicator.objects.create(office=office, name="Mediations", kind="process", unit="n")
+    rows = [
+        (2011, "homicide_rate", "", "98.10", "exact", "", "Retreat"),
+        (2022, "homicide_rate", "", "42.90", "exact", "", "Retreat 2"),
+        (2022, "homicides", "", "287.00", "exact", "metro", "n. 63"),
+        (2021, "homicide_rate", "", "22.10", "exact", "metro", "n. 63"),
+        (2022, "other", "Share with firearms", "70.00", "over", "metro", "n. 63"),
+    ]
+    for year, kind, label, value, qualifier, area, source in rows:
+        Old.objects.create(city=city, year=year, kind=kind, label=label, value=value,
+                           qualifier=qualifier, area=area, source=source)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+    apps = executor.loader.project_state(after).apps
+    Indicator = apps.get_model("cities", "Indicator")
+    Value = apps.get_model("cities", "IndicatorValue")
+    moved = sorted(
+        (v.on.year, v.indicator.measure, v.indicator.name, f"{v.value:.2f}", v.qualifier,
+         v.indicator.area, v.source)
+        for v in Value.objects.filter(indicator__city__slug="j-city",
+                                      indicator__office__isnull=True))
+    assert moved == sorted(rows)
+    assert all(v.on.month == 12 and v.on.day == 31 for v in Value.objects.filter(
+        indicator__city__slug="j-city", indicator__office__isnull=True))
+    # One series per (kind, label, area): the two city-wide rates share one.
+    assert Indicator.objects.filter(city__slug="j-city", office__isnull=True).count() == 4
+    assert Indicator.objects.get(name="Mediations").city.slug == "j-city"
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Old = apps.get_model("cities", "ViolenceIndicator")
+    back = sorted((o.year, o.kind, o.label, f"{o.value:.2f}", o.qualifier, o.area, o.source)
+                  for o in Old.objects.filter(city__slug="j-city"))
+    assert back == sorted(rows)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def _reseed_after_flush(request):
     """A transactional test empties the database when it ends; put the session's seed back."""

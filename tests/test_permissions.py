@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cities.models import (
     City,
+    CityFigureSeries,
     ExchangeRate,
     Indicator,
     IndicatorValue,
@@ -36,7 +37,6 @@ from cities.models import (
     OfficeMembership,
     Transition,
     User,
-    ViolenceIndicator,
 )
 from criteria import workbook
 from criteria.admin import AssessmentDataMixin
@@ -573,7 +573,7 @@ ADMIN_MODELS = {
     OfficeMembership: AdminModel("scoped", lambda o: o["membership"], add=False, delete=False),
     NetworkRole: AdminModel("scoped", lambda o: NetworkRole.objects.get(
         user__username="demo-secretariat"), add=False, delete=False),
-    ViolenceIndicator: AdminModel("scoped", lambda o: o["indicator"]),
+    CityFigureSeries: AdminModel("scoped", lambda o: o["indicator"]),
     # Shared by every network: the exchange rates, which any secretariat keeps
     # (cities.access.may_maintain_exchange_rates); the framework, which any secretariat reads
     # and only a superuser changes (every network's published assessments read it).
@@ -745,7 +745,7 @@ def objects(palmira_draft, editor_a, viewer_a, secretariat, other_network, offic
         "draft": palmira_draft, "response": response, "evidence": evidence, "job": job,
         "pioc": Network.objects.get(slug="pioc"), "viewer": viewer_a,
         "membership": OfficeMembership.objects.get(user=viewer_a),
-        "indicator": ViolenceIndicator.objects.filter(city__slug="cali").first(),
+        "indicator": CityFigureSeries.objects.filter(city__slug="cali").first(),
         "practice": GoodPractice.objects.filter(
             city__in=City.objects.filter(networks__slug="pioc")).first(),
         "funding": funding, "comment": comment, "other": other_network,
@@ -792,7 +792,8 @@ def snapshot():
             "pk", "user_id", "office_id", "role")),
         "roles": list(NetworkRole.objects.order_by("pk").values_list("pk", "network_id")),
         "users": list(User.objects.order_by("pk").values_list("pk", "is_staff", "is_superuser")),
-        "indicators": ViolenceIndicator.objects.count(),
+        "city_figures": list(IndicatorValue.objects.filter(indicator__office__isnull=True)
+                             .order_by("pk").values_list("pk", "value", "source")),
         "office_indicators": list(Indicator.objects.order_by("pk").values_list(
             "pk", "version", "unit")),
         "indicator_values": list(IndicatorValue.objects.order_by("pk").values_list(

@@ -318,7 +318,7 @@ PARAMS = {
     ("exports", "pk"): _export,
     ("export.", "fmt"): lambda u: "csv",  # a download: fetched, not checked as a page
     ("cities", "slug"): _city,
-    ("outcomes", "slug"): lambda u: _city(u, indicators__isnull=False),
+    ("outcomes", "slug"): lambda u: _city(u, indicators__office__isnull=True),
     ("reset", "uidb64"): lambda u: "MQ",
     ("reset", "token"): lambda u: "expired-token",
 }

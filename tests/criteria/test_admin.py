@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 ADMIN_LISTS = [
     "cities_city", "cities_office", "cities_network", "cities_networkmembership",
-    "cities_officemembership", "cities_networkrole", "cities_violenceindicator", "cities_user",
+    "cities_officemembership", "cities_networkrole", "cities_cityfigureseries", "cities_user",
     "criteria_framework", "criteria_criterion", "criteria_rubriclevel",
     "criteria_guidingquestion", "criteria_tradeoff", "criteria_goodpractice",
     "criteria_assessment", "criteria_officeprofile", "criteria_fundingsource",

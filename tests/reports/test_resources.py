@@ -10,8 +10,9 @@ from django.apps import apps as global_apps
 from django.urls import reverse
 from django.utils import translation
 
+from cities import city_figures
 from cities.exchange import RateBook, usd_expression
-from cities.models import City, ExchangeRate, PoliceControl, ViolenceIndicator
+from cities.models import City, ExchangeRate, PoliceControl
 from criteria.forms import ProfileForm
 from criteria.models import Assessment, FundingSource, OfficeProfile
 from reports import resources
@@ -72,8 +73,8 @@ def test_shares_per_resident_and_dollar_figures_rest_on_the_inputs(palmira_draft
     city = palmira_draft.city
     City.objects.filter(pk=city.pk).update(population=400_000, population_year=2024)
     city.refresh_from_db()
-    ViolenceIndicator.objects.create(city=city, year=2024, kind="homicides", value=100,
-                                     qualifier="over", source="test")
+    city_figures.record_figure(city=city, year=2024, measure="homicides", value=100,
+                               qualifier="over", source="test")
     profile = _profile(palmira_draft, budget_amount=4_000_000_000, budget_currency="COP",
                        budget_year=2025, municipal_budget_amount=800_000_000_000,
                        police_budget_amount=40_000_000_000, police_control="municipal",
