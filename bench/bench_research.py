@@ -16,18 +16,11 @@ size is printed beside the ratio of rows. Run:
 """
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ovp_assess.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import QUIET, median_time, peak_memory, setup_django  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--offices", type=int, default=1000)
@@ -36,39 +29,14 @@ parser.add_argument("--runs", type=int, default=5)
 parser.add_argument("--use-env-db", action="store_true",
                     help="Use DATABASE_URL as is (it will receive synthetic data).")
 args = parser.parse_args()
-if not args.use_env_db:
-    workdir = tempfile.mkdtemp(prefix="ovp-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(use_env_db=args.use_env_db)
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from cities.models import User  # noqa: E402
 from reports.comparison import build_comparison, filtered_assessments  # noqa: E402
-
-QUIET = open(os.devnull, "w")  # noqa: SIM115
-
-
-def median_time(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_memory(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def drain(client, url):
@@ -108,7 +76,7 @@ def main():
     small = measure(max(args.offices // 4, 1), user, client)
     large = measure(args.offices, user, client)
     print(f"rounds: {args.rounds}; runs: {args.runs}; database: "
-          f"{django.db.connection.vendor}")
+          f"{connection.vendor}")
     for r in (small, large):
         print(f"{r['offices']:>5} offices, {r['rows']:>6} tidy rows | comparison page "
               f"{r['page'] * 1000:7.0f} ms (selector {r['selector'] * 1000:5.0f} ms) | "

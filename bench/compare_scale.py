@@ -18,18 +18,12 @@ the exports' peak memory should stay flat (ratio near 1) while rows grow fourfol
 """
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ovp_assess.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import QUIET, median_time, peak_memory, setup_django  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--offices", type=int, default=10_000)
@@ -38,40 +32,16 @@ parser.add_argument("--runs", type=int, default=5)
 parser.add_argument("--use-env-db", action="store_true",
                     help="Use DATABASE_URL as is (it will receive synthetic data).")
 args = parser.parse_args()
-if not args.use_env_db:
-    workdir = tempfile.mkdtemp(prefix="ovp-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(use_env_db=args.use_env_db)
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from cities.models import User  # noqa: E402
 from reports.comparison import build_comparison, filtered_assessments  # noqa: E402
 
-QUIET = open(os.devnull, "w")  # noqa: SIM115
 RESEARCHER, SECRETARIAT = "demo-researcher", "demo-secretariat"
-
-
-def median_time(fn, runs):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def peak_memory(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def page(client, url):
@@ -122,7 +92,7 @@ def main():
     small = measure(max(args.offices // 4, 1))
     large = measure(args.offices)
     print(f"rounds: {args.rounds}; runs: {args.runs} (medians); database: "
-          f"{django.db.connection.vendor}")
+          f"{connection.vendor}")
     for r in (small, large):
         print(f"{r['offices']:>6} offices, {r['rows']:>7} tidy rows (generated in "
               f"{r['generate']:.0f} s)\n"

@@ -17,18 +17,13 @@ Builds a throwaway SQLite database, seeds it and generates synthetic offices onc
 import argparse
 import io
 import logging
-import os
 import statistics
 import sys
 import tempfile
-import time
-import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ovp_assess.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import QUIET, peak_memory, setup_django, timed  # noqa: E402
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--offices", type=int, default=1000)
@@ -37,15 +32,11 @@ parser.add_argument("--runs", type=int, default=3)
 parser.add_argument("--baseline-memory", action="store_true",
                     help="Also measure the peak memory of the openpyxl writer (slow).")
 args = parser.parse_args()
-workdir = tempfile.mkdtemp(prefix="ovp-bench-xlsx-")
-os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
+setup_django(prefix="ovp-bench-xlsx-")
 logging.disable(logging.INFO)  # the sign-in's log lines
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from openpyxl import Workbook, load_workbook  # noqa: E402
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: E402
@@ -54,7 +45,6 @@ from cities.models import User  # noqa: E402
 from reports import tabular  # noqa: E402
 from reports.comparison import filtered_assessments  # noqa: E402
 
-QUIET = open(os.devnull, "w")  # noqa: SIM115
 URL = "/compare/export.xlsx?synthetic=only"
 
 
@@ -101,21 +91,6 @@ def download(client, writer):
         return b"".join(response.streaming_content)
     finally:
         tabular.write_xlsx = NOW
-
-
-def timed(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def peak_memory(fn):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def cells(body):
@@ -176,7 +151,7 @@ def main():
                         for q in (quarter, every)]
 
     print(f"{len(offices)} offices × {args.rounds} rounds: {rows} tidy rows; runs: {args.runs}; "
-          f"database: {django.db.connection.vendor}; Python {sys.version.split()[0]}")
+          f"database: {connection.vendor}; Python {sys.version.split()[0]}")
     print(f"same cells before and after (at {len(offices) // 4} offices): "
           f"{'yes' if same else 'NO'}")
     print(f"GET {URL} (median of {args.runs}, whole request):")
