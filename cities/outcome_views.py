@@ -140,13 +140,25 @@ def validate_import(text, *, cities):
                 for message in messages_:
                     errors.append(RowError(line, name if name != "__all__" else "-", message))
             continue
-        key = (data["city"], form.cleaned_data["year"], data["kind"], data.get("label", ""))
+        key = (data["city"], form.cleaned_data["year"], data["kind"], data.get("label", ""),
+               form.cleaned_data["area"])
         if key in seen:
             errors.append(RowError(line, "year", _("Same city, year, kind and label as line "
                                                    "%(line)s.") % {"line": seen[key]}))
             continue
         seen[key] = line
         ready.append(form.figure())
+    # Figures already stored are named by line: an import adds, it never replaces.
+    stored = set(
+        city_figures.figures().filter(indicator__city__slug__in={k[0] for k in seen})
+        .values_list("indicator__city__slug", "year", "indicator__measure", "indicator__name",
+                     "indicator__area"))
+    for key, line in seen.items():
+        if key in stored:
+            errors.append(RowError(line, "year", _(
+                "%(city)s already has this figure for %(year)s; an import does not replace "
+                "figures.") % {"city": key[0], "year": key[1]}))
+    errors.sort(key=lambda e: e.line)
     return ready, errors
 
 

@@ -82,6 +82,8 @@ def test_import_rejects_existing_figures(client, secretariat):
     result = _upload(client, "city,year,kind,label,value,qualifier,area,source\n"
                              "cali,2022,homicide_rate,,43.1,,,again\n")
     assert result.status_code == 422
+    assert [(e.line, e.field) for e in result.context["errors"]] == [(2, "year")]
+    assert "already has this figure for 2022" in result.context["errors"][0].message
     assert city_figures.figures().count() == before
 
 
