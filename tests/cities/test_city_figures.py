@@ -159,3 +159,26 @@ def test_the_secretariat_adds_a_figure_on_the_page_and_a_repeat_names_the_year(c
     assert again.context["form"].errors["year"]
     added.refresh_from_db()
     assert str(added.value) == "38.40"
+
+
+@pytest.mark.parametrize(("path", "queries"), [
+    # the figures with their series and cities in one; goals and networks
+    ("/outcomes/", 4),
+    ("/outcomes/rosario/", 3),
+    ("/cities/rosario/", 5),
+    # the office, its indicators, the city's series (newest value of each)
+    ("/offices/palmira-security-coexistence/indicators/", 3),
+])
+def test_outcome_pages_query_count_is_fixed(client, path, queries, django_assert_num_queries):
+    """Anonymous readers; the same count with twenty more series and forty more figures."""
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
+    rosario, palmira = City.objects.get(slug="rosario"), City.objects.get(slug="palmira")
+    for year in range(2010, 2020):
+        for city in (rosario, palmira):
+            city_figures.record_figure(city=city, year=year, measure="homicides", value=year,
+                                       source="test", area="metro")
+            city_figures.record_figure(city=city, year=year, measure="other", label=f"L{year}",
+                                       value=1, source="test")
+    with django_assert_num_queries(queries):
+        assert client.get(path).status_code == 200
