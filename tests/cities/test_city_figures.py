@@ -162,11 +162,9 @@ def test_the_secretariat_adds_a_figure_on_the_page_and_a_repeat_names_the_year(c
 
 
 @pytest.mark.parametrize(("path", "queries"), [
-    # the figures with their series and cities in one; goals and networks
     ("/outcomes/", 4),
     ("/outcomes/rosario/", 3),
     ("/cities/rosario/", 5),
-    # the office, its indicators, the city's series (newest value of each)
     ("/offices/palmira-security-coexistence/indicators/", 3),
 ])
 def test_outcome_pages_query_count_is_fixed(client, path, queries, django_assert_num_queries):
