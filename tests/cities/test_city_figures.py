@@ -52,6 +52,11 @@ def test_city_series_are_not_office_indicators(client, secretariat, editor_a):
     api = client.get("/api/office-indicators/").json()
     assert series.pk not in {row["id"] for row in api["results"]}
     assert client.get(f"/api/office-indicators/{series.pk}/").status_code == 404
+    # Not even the secretariat removes a city figure through the register's value pages.
+    value = series.values.first()
+    client.force_login(secretariat)
+    assert client.post(f"/indicator-values/{value.pk}/remove/").status_code == 404
+    assert IndicatorValue.objects.filter(pk=value.pk).exists()
 
 
 def test_the_office_editor_cannot_enter_city_figures(client, editor_a):
