@@ -5,6 +5,7 @@ Call `setup_django()` before importing anything from the project; it returns the
 the throwaway database's directory (None when DATABASE_URL is used as is).
 """
 
+import argparse
 import os
 import statistics
 import sys
@@ -14,6 +15,19 @@ import tracemalloc
 from pathlib import Path
 
 QUIET = open(os.devnull, "w")  # noqa: SIM115  (kept open for the process's lifetime)
+
+
+def synthetic_parser(description, *, offices, runs=5, env_db=True):
+    """The arguments of a benchmark on `generate_synthetic` data: how many offices and
+    rounds, how many runs to take the median of, and (with `env_db`) --use-env-db."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--offices", type=int, default=offices)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=runs)
+    if env_db:
+        parser.add_argument("--use-env-db", action="store_true",
+                            help="Use DATABASE_URL as is (it will receive synthetic data).")
+    return parser
 
 
 def setup_django(*, use_env_db=False, prefix="ovp-bench-"):

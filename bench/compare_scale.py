@@ -17,20 +17,20 @@ the exports' peak memory should stay flat (ratio near 1) while rows grow fourfol
     .venv/bin/python bench/compare_scale.py [--offices 10000] [--rounds 5] [--runs 5]
 """
 
-import argparse
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import QUIET, median_time, peak_memory, setup_django  # noqa: E402
+from common import (  # noqa: E402
+    QUIET,
+    median_time,
+    peak_memory,
+    setup_django,
+    synthetic_parser,
+)
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--offices", type=int, default=10_000)
-parser.add_argument("--rounds", type=int, default=5)
-parser.add_argument("--runs", type=int, default=5)
-parser.add_argument("--use-env-db", action="store_true",
-                    help="Use DATABASE_URL as is (it will receive synthetic data).")
+parser = synthetic_parser(__doc__.splitlines()[0], offices=10_000)
 args = parser.parse_args()
 setup_django(use_env_db=args.use_env_db)
 

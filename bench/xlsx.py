@@ -14,7 +14,6 @@ Builds a throwaway SQLite database, seeds it and generates synthetic offices onc
     .venv/bin/python bench/xlsx.py [--offices 1000] [--rounds 5] [--runs 3] [--baseline-memory]
 """
 
-import argparse
 import io
 import logging
 import statistics
@@ -23,12 +22,9 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import QUIET, peak_memory, setup_django, timed  # noqa: E402
+from common import QUIET, peak_memory, setup_django, synthetic_parser, timed  # noqa: E402
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--offices", type=int, default=1000)
-parser.add_argument("--rounds", type=int, default=5)
-parser.add_argument("--runs", type=int, default=3)
+parser = synthetic_parser(__doc__.splitlines()[0], offices=1000, runs=3, env_db=False)
 parser.add_argument("--baseline-memory", action="store_true",
                     help="Also measure the peak memory of the openpyxl writer (slow).")
 args = parser.parse_args()
