@@ -58,7 +58,7 @@ class FigureForm(forms.Form):
     city = forms.ModelChoiceField(queryset=City.objects.none(), to_field_name="slug",
                                   label=gettext_lazy("city"))
     year = forms.IntegerField(label=gettext_lazy("year"), validators=[
-        MinValueValidator(1900), validate_not_future_year])
+        MinValueValidator(1900), MaxValueValidator(2100), validate_not_future_year])
     kind = forms.ChoiceField(choices=Measure.choices, label=gettext_lazy("indicator"))
     label = forms.CharField(label=gettext_lazy("label"), max_length=200, required=False,
                             help_text=gettext_lazy("Names the indicator when 'Other'."))
@@ -74,7 +74,6 @@ class FigureForm(forms.Form):
     def __init__(self, *args, cities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["city"].queryset = cities.order_by("name")
-        self.fields["year"].validators.append(MaxValueValidator(2100))
 
     def clean(self):
         cleaned = super().clean()
