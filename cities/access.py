@@ -10,18 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from .models import (
     City,
     Indicator,
-    Network,
     NetworkRole,
     Office,
     OfficeMembership,
     Transition,
+    roles_of,
 )
 
 START, MANAGE, INDICATORS, TRANSITIONS = "start", "manage", "indicators", "transitions"
@@ -92,11 +91,11 @@ def _lead_count(office_id):
 def office_access(user, office) -> OfficeAccess:
     if not user.is_authenticated:
         return OfficeAccess()
-    role = (OfficeMembership.objects.filter(user=user, office=office)
-            .values_list("role", flat=True).first())
-    manager = user.is_superuser or City.objects.managed_by(user).filter(
-        pk=office.city_id).exists()
-    return OfficeAccess(role=role, is_manager=manager)
+    roles = roles_of(user)
+    manager = user.is_superuser or (
+        bool(roles.network_ids(NetworkRole.Role.SECRETARIAT))
+        and City.objects.managed_by(user).filter(pk=office.city_id).exists())
+    return OfficeAccess(role=roles.office_role(office.pk), is_manager=manager)
 
 
 def get_office_for_user(request, slug, *, need):
@@ -145,7 +144,8 @@ def get_transition_for_user(request, pk):
 def is_secretariat(user) -> bool:
     """Secretariat of at least one network (or superuser): review queue, exports, library
     additions, outcome figures."""
-    return user.is_authenticated and Network.objects.managed_by(user).exists()
+    return user.is_authenticated and (
+        user.is_superuser or bool(roles_of(user).network_ids(NetworkRole.Role.SECRETARIAT)))
 
 
 def may_maintain_exchange_rates(user) -> bool:
@@ -175,9 +175,9 @@ def navigation_for(user) -> Navigation:
 
     if not user.is_authenticated:
         return Navigation()
-    memberships = list(OfficeMembership.objects.filter(user=user)
-                       .values_list("role", "office__slug"))
-    network_roles = set(NetworkRole.objects.filter(user=user).values_list("role", flat=True))
+    roles = roles_of(user)
+    memberships = [(role, slug) for _pk, role, slug in roles.offices]
+    network_roles = {role for _pk, role in roles.networks}
     secretariat = NetworkRole.Role.SECRETARIAT in network_roles
     led = [slug for role, slug in memberships if role == Role.LEAD]
     if secretariat or user.is_superuser or len(led) > 1:
@@ -249,14 +249,15 @@ def landing_for(user) -> str:
 
     if not user.is_authenticated:
         return reverse("home")
-    roles = set(user.office_memberships.values_list("role", flat=True))
+    held = roles_of(user)
+    roles = {role for _pk, role, _slug in held.offices}
     if roles & set(OfficeMembership.EDITING_ROLES):
         return reverse("home")
     if is_secretariat(user):
         return reverse("criteria:review-queue")
     if roles:
         return reverse("criteria:my-assessments")
-    if user.network_roles.exists():
+    if held.networks:
         return reverse("reports:compare")
     return reverse("home")
 
@@ -267,25 +268,7 @@ def mfa_required(user) -> bool:
     A network may require it of its secretariat and of the editors of its member cities'
     offices (`Network.require_mfa_secretariat`, `require_mfa_editors`).
     """
-    if not user.is_authenticated:
-        return False
-    cached = getattr(user, "_ovp_mfa_required", None)
-    if cached is not None:
-        return cached
-    # One query: the networks that require it of the secretariat, where the user is one,
-    # and those that require it of editors, where the user edits one of their offices.
-    secretariat = Network.objects.filter(
-        require_mfa_secretariat=True, roles__user=user,
-        roles__role=NetworkRole.Role.SECRETARIAT,
-    ).values("pk")
-    editors = Network.objects.filter(
-        require_mfa_editors=True,
-        cities__offices__memberships__user=user,
-        cities__offices__memberships__role__in=OfficeMembership.EDITING_ROLES,
-    ).values("pk")
-    required = Network.objects.filter(Q(pk__in=secretariat) | Q(pk__in=editors)).exists()
-    user._ovp_mfa_required = required
-    return required
+    return roles_of(user).mfa_required
 
 
 def mfa_setup_missing(user) -> bool:

@@ -178,13 +178,75 @@ class PasswordResetRequest(models.Model):
 # not an office's editor unless they are one).
 
 
+class Roles:
+    """One person's office memberships and network roles, read in one query and kept on
+    their user object: a request asks "who is this?" of the access rules, the navigation,
+    the two-step sign-in check and the stored-brief key many times, and the answer is the
+    same each time. A change to any membership or role in this process (`forget_roles`)
+    makes every kept answer stale, so a test or a view that changes roles and asks again
+    sees the change; other processes hold user objects for one request only."""
+
+    __slots__ = ("offices", "networks", "mfa_required")
+
+    def __init__(self, offices=(), networks=(), *, mfa_required=False):
+        self.offices = tuple(offices)  # (office id, role, office slug)
+        self.networks = tuple(networks)  # (network id, role)
+        # Does one of their networks require a second factor of them? Of its secretariat,
+        # or of the editors of its cities' offices (`Network.require_mfa_*`).
+        self.mfa_required = mfa_required
+
+    def office_ids(self, roles=None) -> list[int]:
+        return [pk for pk, role, _slug in self.offices if roles is None or role in roles]
+
+    def office_role(self, office_id) -> str | None:
+        return next((role for pk, role, _slug in self.offices if pk == office_id), None)
+
+    def network_ids(self, role) -> list[int]:
+        return [pk for pk, held in self.networks if held == role]
+
+
+_roles_generation = [0]
+
+
+def forget_roles(**_kwargs) -> None:
+    """A membership or role changed: every `Roles` kept on a user object is read again."""
+    _roles_generation[0] += 1
+
+
+def roles_of(user) -> Roles:
+    """`user`'s memberships and roles (empty for an anonymous visitor); one query, once."""
+    if not user.is_authenticated:
+        return Roles()
+    generation = _roles_generation[0]
+    kept = getattr(user, "_ovp_roles", None)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    offices = OfficeMembership.objects.filter(user=user).values_list(
+        models.Value("office"), "office_id", "role", "office__slug",
+        models.Exists(NetworkMembership.objects.filter(
+            city=models.OuterRef("office__city"), network__require_mfa_editors=True)))
+    networks = NetworkRole.objects.filter(user=user).values_list(
+        models.Value("network"), "network_id", "role", models.Value(""),
+        "network__require_mfa_secretariat")
+    rows = list(offices.union(networks, all=True))
+    roles = Roles(
+        offices=[(pk, role, slug) for kind, pk, role, slug, _ in rows if kind == "office"],
+        networks=[(pk, role) for kind, pk, role, _, _ in rows if kind == "network"],
+        mfa_required=any(
+            mfa and (role in OfficeMembership.EDITING_ROLES if kind == "office"
+                     else role == NetworkRole.Role.SECRETARIAT)
+            for kind, _pk, role, _slug, mfa in rows),
+    )
+    user._ovp_roles = (generation, roles)
+    return roles
+
+
 def _secretariat_networks(user):
-    """Network ids `user` is secretariat of, as a subquery (every network for a superuser)."""
+    """Network ids `user` is secretariat of: a list, or a subquery of every network for a
+    superuser."""
     if user.is_superuser:
         return Network.objects.values("pk")
-    return NetworkRole.objects.filter(user=user, role=NetworkRole.Role.SECRETARIAT).values(
-        "network_id"
-    )
+    return roles_of(user).network_ids(NetworkRole.Role.SECRETARIAT)
 
 
 class NetworkQuerySet(models.QuerySet):
@@ -343,7 +405,7 @@ class CityQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(pk__in=NetworkMembership.objects.filter(
-            network__roles__user=user, network__roles__role=NetworkRole.Role.RESEARCHER,
+            network__in=roles_of(user).network_ids(NetworkRole.Role.RESEARCHER),
         ).values("city_id"))
 
 
@@ -774,7 +836,7 @@ class IndicatorQuerySet(models.QuerySet):
             return offices
         return offices.filter(
             public
-            | Q(office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
+            | Q(office__in=roles_of(user).office_ids())
             | Q(office__city__in=City.objects.managed_by(user).values("pk"))
         )
 

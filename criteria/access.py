@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cities.models import City, OfficeMembership
+from cities.models import City, NetworkRole, OfficeMembership, roles_of
 
 from .models import Assessment, Evidence
 
@@ -103,15 +103,15 @@ class Access:
 
 
 def access_to(user, assessment) -> Access:
-    """What `user` may do with `assessment` (which they may see). Two queries at most."""
+    """What `user` may do with `assessment` (which they may see): at most one query beyond
+    the person's roles (`roles_of`), and none unless they are a network's secretariat."""
     if not user.is_authenticated:
         return Access(frozen=assessment.is_frozen, editable_status=assessment.is_editable)
-    role = None
-    if assessment.office_id is not None:
-        role = (OfficeMembership.objects.filter(user=user, office_id=assessment.office_id)
-                .values_list("role", flat=True).first())
-    reviewer = user.is_superuser or City.objects.managed_by(user).filter(
-        pk=assessment.city_id).exists()
+    roles = roles_of(user)
+    role = roles.office_role(assessment.office_id) if assessment.office_id else None
+    reviewer = user.is_superuser or (
+        bool(roles.network_ids(NetworkRole.Role.SECRETARIAT))
+        and City.objects.managed_by(user).filter(pk=assessment.city_id).exists())
     return Access(role=role, is_reviewer=reviewer, frozen=assessment.is_frozen,
                   editable_status=assessment.is_editable)
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import City, Office, OfficeMembership
+from cities.models import City, Office, roles_of
 
 from .models import Assessment, Criterion, length_at_most
 from .plan_models import Action
@@ -28,7 +28,7 @@ class ExchangeQuerySet(models.QuerySet):
     secretariat of either office's network, superusers. Anyone else: a 404."""
 
     def _mine(self, user):
-        offices = OfficeMembership.objects.filter(user=user).values("office_id")
+        offices = roles_of(user).office_ids()
         return Q(requester_office__in=offices) | Q(peer_office__in=offices)
 
     def _network(self, user):

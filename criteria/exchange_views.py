@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cities.access import require_secretariat
-from cities.models import OfficeMembership
+from cities.models import roles_of
 
 from . import exchanges, workflow
 from .access import PLAN, VIEW, get_assessment_for_user, get_exchange_for_user
@@ -119,8 +119,7 @@ def _mark_new(rows, user):
 @login_required
 def inbox(request):
     request.ovp_private = True
-    mine = set(OfficeMembership.objects.filter(user=request.user)
-               .values_list("office_id", flat=True))
+    mine = set(roles_of(request.user).office_ids())
     rows = _mark_new(list(_with_seen(
         ExchangeRequest.objects.inbox_for(request.user), request.user).select_related(
         "criterion", "requester_office__city", "peer_office__city")), request.user)

@@ -21,11 +21,13 @@ from cities.models import (
     City,
     InstitutionalLocation,
     Network,
+    NetworkMembership,
+    NetworkRole,
     Office,
-    OfficeMembership,
     PoliceControl,
     StaffExpertise,
     StaffingModel,
+    roles_of,
     validate_not_future_year,
 )
 from cities.search import Searchable, translated_values
@@ -450,11 +452,20 @@ class AssessmentQuerySet(models.QuerySet):
             return self.filter(public)
         if user.is_superuser:
             return self.all()
-        member = Q(office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
-        researcher = Q(status=Assessment.Status.PUBLISHED,
-                       city__in=City.objects.researched_by(user).values("pk"))
-        secretariat = Q(city__in=City.objects.managed_by(user).values("pk"))
-        return self.filter(public | member | researcher | secretariat)
+        # The person's roles are read once (`roles_of`); only the rules they hold are asked.
+        roles = roles_of(user)
+        seen = public
+        if roles.offices:
+            seen |= Q(office__in=roles.office_ids())
+        researched = roles.network_ids(NetworkRole.Role.RESEARCHER)
+        if researched:
+            seen |= Q(status=Assessment.Status.PUBLISHED, city__in=NetworkMembership.objects
+                      .filter(network__in=researched).values("city_id"))
+        managed = roles.network_ids(NetworkRole.Role.SECRETARIAT)
+        if managed:
+            seen |= Q(city__in=NetworkMembership.objects.filter(network__in=managed)
+                      .values("city_id"))
+        return self.filter(seen)
 
     def editable_by(self, user):
         """Drafts (and assessments sent back) that `user` may edit as an office editor."""
@@ -501,8 +512,7 @@ class ReviewCommentQuerySet(AssessmentPartQuerySet):
         and the reviewers read them; researchers and the public never do."""
         if not user.is_authenticated:
             return self.none()
-        member = Assessment.objects.filter(
-            office__in=OfficeMembership.objects.filter(user=user).values("office_id"))
+        member = Assessment.objects.filter(office__in=roles_of(user).office_ids())
         return self.filter(
             Q(assessment__in=member.values("pk"))
             | Q(assessment__in=Assessment.objects.reviewable_by(user).values("pk"))

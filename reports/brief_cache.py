@@ -37,7 +37,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from cities.models import Indicator, NetworkRole, OfficeMembership
+from cities.models import Indicator, roles_of
 from criteria.models import Action, Assessment
 
 from . import renderers
@@ -134,10 +134,9 @@ def reader_view(reader) -> str:
         return "public"
     if reader.is_superuser:
         return "all"
-    offices = OfficeMembership.objects.filter(user=reader).values_list("office_id", flat=True)
-    roles = NetworkRole.objects.filter(user=reader).values_list("role", "network_id")
-    return ",".join(sorted([f"office:{pk}" for pk in offices]
-                           + [f"{role}:{pk}" for role, pk in roles]))
+    roles = roles_of(reader)
+    return ",".join(sorted([f"office:{pk}" for pk in roles.office_ids()]
+                           + [f"{role}:{pk}" for pk, role in roles.networks]))
 
 
 def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:

@@ -128,7 +128,8 @@ def test_action_list_query_count_is_fixed(client, palmira_draft, editor_a,
         plans.create_action(assessment=palmira_draft, by=editor_a, content={
             "title": f"Action {i}", "criterion": criterion, "status": "planned"})
     client.force_login(editor_a)
-    # session, user, the network MFA rule (cities.access.mfa_required), count, the page
+    # session, user, their roles (cities.models.roles_of: the MFA rule, the access rules),
+    # count, the page
     # (+criterion, assessment): the same for 3 actions or 18.
     with django_assert_num_queries(5):
         assert client.get("/api/actions/").status_code == 200

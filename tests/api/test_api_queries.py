@@ -33,7 +33,7 @@ def test_list_query_count_is_fixed(client, researcher, django_assert_num_queries
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=open("/dev/null", "w"))  # noqa: SIM115
     client.force_login(researcher)
-    # + session and user lookups for the signed-in researcher, and the network MFA rule
-    # (cities.access.mfa_required, one query)
+    # + session and user lookups for the signed-in researcher, and their roles
+    # (cities.models.roles_of, one query: the MFA rule and the access rules)
     with django_assert_num_queries(queries + 3):
         assert client.get(url).status_code == 200

@@ -123,10 +123,10 @@ def test_the_page_runs_a_fixed_number_of_queries(client, editor_a, palmira_draft
         Transition.objects.create(office=palmira_draft.office, year=year, recorded_by=editor_a)
     client.force_login(editor_a)
     client.get(URL)
-    # session, user, whether a network of theirs requires MFA, office (+city), the user's
-    # role in it, secretariat check, transitions (+recorder), then the navigation's two
-    # (offices and network roles).
-    with django_assert_num_queries(9):
+    # session, user, their roles (read once: the MFA rule, their role in the office, the
+    # navigation; no secretariat check, as they are no secretariat), office (+city),
+    # transitions (+recorder).
+    with django_assert_num_queries(5):
         assert client.get(URL).status_code == 200
 
 

@@ -63,11 +63,11 @@ def test_an_autosave_runs_a_fixed_number_of_queries(client, editor_a, palmira_dr
     client.force_login(editor_a)
     response = palmira_draft.responses.get(criterion__number=2)
     client.get(edit_url(palmira_draft, 2))
-    # session, user, network MFA rule; the assessment (with office, city, round, framework),
-    # the membership's role, the network check of access; the answer with its criterion,
-    # the rubric; savepoint, the assessment locked, the version claimed, the answer written,
-    # its history row, release; the profile for the consistency check.
-    with django_assert_num_queries(15):
+    # session, user, their roles (read once: the MFA rule and their role in the office); the
+    # assessment (with office, city, round, framework); the answer with its criterion, the
+    # rubric; savepoint, the assessment locked, the version claimed, the answer written, its
+    # history row, release; the profile for the consistency check.
+    with django_assert_num_queries(13):
         result = client.post(edit_url(palmira_draft, 2), answer(response.version),
                              headers={"HX-Request": "true"})
     assert result.status_code == 200

@@ -314,10 +314,10 @@ def test_inbox_query_count_is_fixed(client, palmira_draft, editor_a, peer_editor
         _ask(palmira_draft, editor_a, number=number)
     client.force_login(editor_a)
     url = reverse("criteria:exchange-inbox")
-    # 1 session, 2 user, 3 the network MFA rule, 4 the user's offices, 5 the requests (with
-    # criterion, both offices and cities, and the seen mark), 6-7 the menu's "is a member"
-    # and "is secretariat" checks. Four requests or forty.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 their roles (the MFA rule, their offices, the menu's checks),
+    # 4 the requests (with criterion, both offices and cities, and the seen mark). Four
+    # requests or forty.
+    with django_assert_num_queries(4):
         page = client.get(url)
     assert len(page.context["sent"]) == 5  # with the seeded demo request
 
@@ -331,10 +331,10 @@ def test_network_list_is_the_secretariats_filtered_by_criterion_and_status(
     _ask(palmira_draft, editor_a, number=4)
     client.force_login(secretariat)
     url = reverse("criteria:exchange-network")
-    # 1 session, 2 user, 3 the network MFA rule, 4 is secretariat (the page's check),
-    # 5 framework, 6 criteria, 7 the requests (with criterion, offices, cities, requester),
-    # 8-9 the menu's checks.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 their roles (the MFA rule, the page's "is secretariat" check,
+    # the menu's checks), 4 framework, 5 criteria, 6 the requests (with criterion, offices,
+    # cities, requester).
+    with django_assert_num_queries(6):
         page = client.get(url)
     assert page.context["total"] == 3
     page = client.get(url, {"criterion": 2, "status": "declined"})

@@ -361,12 +361,11 @@ def test_plan_page_query_count_is_fixed(client, palmira_draft, editor_a,
         _action(palmira_draft, editor_a, title=f"Action {i}", owner_member=editor_a)
     client.force_login(editor_a)
     url = reverse("criteria:plan", args=[palmira_draft.pk])
-    # 1 session, 2 user, 3 assessment (+office, city, framework), 4 membership role,
-    # 5 secretariat check, 6 responses (+criterion), 7 targets, 8 actions (+owner),
-    # 9 peers above on every criterion (published responses), 10 the office's exchange
-    # requests (+peer office), 11-12 the menu's "is a member" and "is secretariat" checks,
-    # 13 the network MFA rule. Five actions or fifty.
-    with django_assert_num_queries(13):
+    # 1 session, 2 user, 3 their roles (read once: the MFA rule, their role in the office,
+    # the menu's checks), 4 assessment (+office, city, framework), 5 responses (+criterion),
+    # 6 targets, 7 actions (+owner), 8 peers above on every criterion (published
+    # responses), 9 the office's exchange requests (+peer office). Five actions or fifty.
+    with django_assert_num_queries(9):
         assert client.get(url).status_code == 200
 
 

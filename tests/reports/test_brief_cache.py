@@ -91,12 +91,25 @@ def test_repeat_brief_page_reads_three_queries_and_no_render(
     first = client.get(url).content.decode()
     # 1 the assessment (+office, city, round, framework), through the access layer; 2 its key
     # (generation, whether the city has a plan); 3 the stored brief. Anonymous: no session,
-    # and no query for the reader's view (a signed-in reader's offices and roles: two more).
+    # and no query for the reader's view (a signed-in reader: their session, user and roles).
     with django_assert_num_queries(3):
         second = client.get(url).content.decode()
     assert page_renders == [part4["edmonton"].pk]
     assert _article(second) == _article(first)
     assert 'id="chart-levels" type="application/json"' in second  # the charts' data is kept
+
+
+def test_repeat_brief_page_for_a_signed_in_reader_reads_six_queries(
+    client, researcher, part4, page_renders, django_assert_num_queries
+):
+    """Their session, their user, their roles (read once for the access check, the key and
+    the navigation: `roles_of`), then the same three as a visitor's."""
+    client.force_login(researcher)
+    url = reverse("reports:brief", args=[part4["cali"].pk])
+    assert client.get(url).status_code == 200
+    with django_assert_num_queries(6):
+        assert client.get(url).status_code == 200
+    assert page_renders == [part4["cali"].pk]
 
 
 def test_drafts_are_never_stored(as_persona, palmira_draft, pdf_renders, page_renders):

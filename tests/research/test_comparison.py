@@ -84,10 +84,10 @@ def test_comparison_query_count_is_fixed(client, researcher, django_assert_num_q
     call_command("generate_synthetic", offices=size, rounds=3, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user; rounds for the round picker; assessments, criteria, responses;
-    # the navigation's two role checks; the form's option lists: offices, cities; the
-    # checkboxes with data: countries and regions, networks; the network MFA rule.
-    with django_assert_num_queries(13):
+    # session, user, their roles (the MFA rule, the navigation); rounds for the round
+    # picker; assessments, criteria, responses; the form's option lists: offices, cities;
+    # the checkboxes with data: countries and regions, networks.
+    with django_assert_num_queries(11):
         assert client.get("/compare/?synthetic=include").status_code == 200
 
 

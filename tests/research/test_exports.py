@@ -133,7 +133,7 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user, the network MFA rule, the exchange rates (budget_usd, budget_band),
+    # session, user, their roles (the MFA rule, the access rules), the exchange rates (budget_usd, budget_band),
     # networks of each city, the streamed rows; and the audit event of a signed-in export
     # (the event, its networks, their link rows); and the citation in the export's metadata:
     # the networks with open data, and for each (here one) its dataset version: exchange
@@ -144,7 +144,7 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     # + the criteria for the wide columns
     with django_assert_num_queries(20):
         _body(client.get("/compare/export.csv?synthetic=include&shape=wide"))
-    # the trend: session, user, the network MFA rule; assessments, criteria, levels (the
+    # the trend: session, user, their roles; assessments, criteria, levels (the
     # selector's three, whatever the size); the audit event (event, networks, link rows);
     # the citation in its metadata, as above (10)
     with django_assert_num_queries(19):
