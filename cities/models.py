@@ -213,6 +213,13 @@ def forget_roles(**_kwargs) -> None:
     _roles_generation[0] += 1
 
 
+def forget_kept_roles(user) -> None:
+    """The next `roles_of(user)` reads them from the database (a write's re-check under its
+    lock must not trust what the request read before)."""
+    if hasattr(user, "_ovp_roles"):
+        del user._ovp_roles
+
+
 def roles_of(user) -> Roles:
     """`user`'s memberships and roles (empty for an anonymous visitor); one query, once."""
     if not user.is_authenticated:

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cities.models import City, NetworkRole, OfficeMembership, roles_of
+from cities.models import City, NetworkRole, OfficeMembership, forget_kept_roles, roles_of
 
 from .models import Assessment, Evidence
 
@@ -206,7 +206,10 @@ def get_exchange_for_user(request, pk):
 
 def require(user, assessment, need):
     """Raise PermissionDenied unless `user` may `need` on `assessment` (for workflow writes,
-    which re-check under their lock what the view checked before)."""
+    which re-check under their lock what the view checked before). The person's roles are
+    read again here, not taken from earlier in the request: a membership removed meanwhile
+    refuses the write."""
+    forget_kept_roles(user)
     refusal = access_to(user, assessment).refusal(need, assessment)
     if refusal:
         raise PermissionDenied(refusal)

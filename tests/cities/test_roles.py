@@ -2,9 +2,12 @@
 and every access rule asks them there; a change to any of them is seen at the next question,
 by the same user object too."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from cities.access import mfa_required, navigation_for
 from cities.models import NetworkRole, Office, OfficeMembership, roles_of
-from criteria.access import access_to
+from criteria.access import EDIT, access_to, require
 from criteria.models import Assessment
 from reports.brief_cache import reader_view
 
@@ -57,3 +60,14 @@ def test_a_viewer_is_never_required_a_second_factor_for_editors(viewer_a):
     network.require_mfa_editors = True
     network.save()
     assert not mfa_required(viewer_a)
+
+
+def test_a_write_re_checks_roles_changed_by_another_process(editor_a, palmira_draft):
+    """Another process's change sends no signal here: a write's re-check under its lock
+    (`criteria.access.require`) reads the roles again rather than trusting the request's."""
+    require(editor_a, palmira_draft, EDIT)  # an editor: allowed, and their roles are kept
+    OfficeMembership.objects.filter(user=editor_a).update(role=OfficeMembership.Role.VIEWER)
+    assert roles_of(editor_a).office_role(palmira_draft.office_id) == OfficeMembership.Role.EDITOR
+
+    with pytest.raises(PermissionDenied):
+        require(editor_a, palmira_draft, EDIT)

@@ -133,12 +133,12 @@ def test_export_query_count_is_fixed(client, researcher, django_assert_num_queri
     call_command("generate_synthetic", offices=size, rounds=2, researcher=["demo-researcher"],
                  stdout=io.StringIO())
     client.force_login(researcher)
-    # session, user, their roles (the MFA rule, the access rules), the exchange rates (budget_usd, budget_band),
-    # networks of each city, the streamed rows; and the audit event of a signed-in export
-    # (the event, its networks, their link rows); and the citation in the export's metadata:
-    # the networks with open data, and for each (here one) its dataset version: exchange
-    # rates, its networks, tidy rows, framework, levels, practices, outcomes, latest
-    # publication, count (10). Bounded by networks, never by rows.
+    # session, user, their roles (the MFA rule, the access rules), the exchange rates
+    # (budget_usd, budget_band), networks of each city, the streamed rows; and the audit
+    # event of a signed-in export (the event, its networks, their link rows); and the
+    # citation in the export's metadata: the networks with open data, and for each (here
+    # one) its dataset version: exchange rates, its networks, tidy rows, framework, levels,
+    # practices, outcomes, latest publication, count (10). Bounded by networks, never by rows.
     with django_assert_num_queries(19):
         _body(client.get("/compare/export.csv?synthetic=include"))
     # + the criteria for the wide columns
