@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from ovp_assess.prepared import PreparedQuery
+
 from .currencies import validate_currency
 from .search import Searchable, country_names, translated_values
 
@@ -220,6 +222,22 @@ def forget_kept_roles(user) -> None:
         del user._ovp_roles
 
 
+def _roles_query(user_id):
+    offices = OfficeMembership.objects.filter(user_id=user_id).values_list(
+        models.Value("office"), "office_id", "role", "office__slug",
+        models.Exists(NetworkMembership.objects.filter(
+            city=models.OuterRef("office__city"), network__require_mfa_editors=True)))
+    networks = NetworkRole.objects.filter(user_id=user_id).values_list(
+        models.Value("network"), "network_id", "role", models.Value(""),
+        "network__require_mfa_secretariat")
+    return offices.union(networks, all=True)
+
+
+#: Every signed-in request asks it: compiled once (ovp_assess/prepared.py). Its booleans come
+#: as the driver gives them (1/0 on SQLite), which `Roles` only ever tests for truth.
+_ROLES = PreparedQuery(_roles_query)
+
+
 def roles_of(user) -> Roles:
     """`user`'s memberships and roles (empty for an anonymous visitor); one query, once."""
     if not user.is_authenticated:
@@ -228,14 +246,7 @@ def roles_of(user) -> Roles:
     kept = getattr(user, "_ovp_roles", None)
     if kept is not None and kept[0] == generation:
         return kept[1]
-    offices = OfficeMembership.objects.filter(user=user).values_list(
-        models.Value("office"), "office_id", "role", "office__slug",
-        models.Exists(NetworkMembership.objects.filter(
-            city=models.OuterRef("office__city"), network__require_mfa_editors=True)))
-    networks = NetworkRole.objects.filter(user=user).values_list(
-        models.Value("network"), "network_id", "role", models.Value(""),
-        "network__require_mfa_secretariat")
-    rows = list(offices.union(networks, all=True))
+    rows = _ROLES.rows(user.pk)
     roles = Roles(
         offices=[(pk, role, slug) for kind, pk, role, slug, _ in rows if kind == "office"],
         networks=[(pk, role) for kind, pk, role, _, _ in rows if kind == "network"],
