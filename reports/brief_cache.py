@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Subquery
@@ -39,6 +40,7 @@ from django.utils.safestring import mark_safe
 
 from cities.models import Indicator, roles_of
 from criteria.models import Action, Assessment
+from ovp_assess.prepared import PreparedQuery
 
 from . import renderers
 from .models import BriefInputs, StoredBrief
@@ -139,20 +141,26 @@ def reader_view(reader) -> str:
                            + [f"{role}:{pk}" for pk, role in roles.networks]))
 
 
+def _key_inputs(assessment_id, city_id, office_id):
+    return Assessment.objects.filter(pk=assessment_id).values_list(
+        Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
+        Exists(Action.objects.filter(assessment__city_id=city_id)),
+        Exists(Indicator.objects.filter(office_id=office_id, is_public=True)),
+    )
+
+
+#: Asked by every request for a brief: compiled once (ovp_assess/prepared.py).
+_KEY_INPUTS = PreparedQuery(_key_inputs)
+
+
 def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
     """The storage key of `assessment`'s brief as `reader` sees it, or None for a draft.
-    One query, and two more for a signed-in reader (their offices and network roles)."""
+    One query, and one more for a signed-in reader whose roles were not read yet."""
     if assessment.status != Assessment.Status.PUBLISHED:
         return None
-    generation, planned, measured = (
-        Assessment.objects.filter(pk=assessment.pk)
-        .values_list(
-            Subquery(BriefInputs.objects.filter(pk=1).values("generation")[:1]),
-            Exists(Action.objects.filter(assessment__city_id=assessment.city_id)),
-            Exists(Indicator.objects.filter(office_id=assessment.office_id, is_public=True)),
-        )
-        .get()
-    )
+    # A city's own assessment (no office) shows no indicators: 0 is no office's id.
+    (generation, planned, measured), = _KEY_INPUTS.rows(
+        assessment.pk, assessment.city_id, assessment.office_id or 0)
     parts = [
         KEY_FORMAT, kind, lang, paper, str(assessment.pk), assessment.updated_at.isoformat(),
         str(generation or 0), reader_view(reader),
@@ -164,17 +172,27 @@ def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _stored(key) -> tuple[StoredBrief, bytes] | None:
+def _stored(key, *, keep=False) -> tuple[StoredBrief, bytes] | None:
+    """The stored brief of `key` and its file's bytes, or None. With `keep`, the bytes are
+    kept in this process's memory (the `briefs` cache) and read from there next time; the row
+    is asked for all the same, so a pruned brief is rendered and stored again."""
     row = StoredBrief.objects.filter(key=key).first()
     if row is None:
         return None
+    kept_pages = caches["briefs"]
+    content = kept_pages.get(key) if keep else None
+    if content is not None:
+        return row, content
     try:
         with row.file.open("rb") as handle:
-            return row, handle.read()
+            content = handle.read()
     except (OSError, _StorageMissing):  # the file went missing from storage: render it again
         logger.warning("Stored brief %s has no file %s; rendering again", row.pk, row.file.name)
         row.delete()
         return None
+    if keep:
+        kept_pages.set(key, content)
+    return row, content
 
 
 def _store(*, key, assessment, kind, lang, paper, filename, title, content: bytes) -> None:
@@ -238,7 +256,7 @@ def render_page_fragment(brief, *, lang) -> str:
 def office_brief_page(assessment, *, reader, lang) -> BriefPage:
     """The page's brief (plotly figures, SVG fallbacks), stored like the PDF."""
     key = brief_key(assessment, reader=reader, kind=StoredBrief.Kind.PAGE, lang=lang)
-    found = _stored(key) if key else None
+    found = _stored(key, keep=True) if key else None
     if found:
         # Our own template's output, escaped when it was rendered.
         return BriefPage(mark_safe(found[1].decode()), found[0].title, stored=True)  # noqa: S308
