@@ -92,8 +92,10 @@ def office_access(user, office) -> OfficeAccess:
     if not user.is_authenticated:
         return OfficeAccess()
     roles = roles_of(user)
-    manager = user.is_superuser or City.objects.managed_by(user).filter(
-        pk=office.city_id).exists()
+    # Only a secretariat manages offices (see `access_to` on why the guard).
+    manager = user.is_superuser or (
+        bool(roles.network_ids(NetworkRole.Role.SECRETARIAT))
+        and City.objects.managed_by(user).filter(pk=office.city_id).exists())
     return OfficeAccess(role=roles.office_role(office.pk), is_manager=manager)
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from cities.models import City, OfficeMembership, forget_kept_roles, roles_of
+from cities.models import City, NetworkRole, OfficeMembership, forget_kept_roles, roles_of
 
 from .models import Assessment, Evidence
 
@@ -109,9 +109,11 @@ def access_to(user, assessment) -> Access:
         return Access(frozen=assessment.is_frozen, editable_status=assessment.is_editable)
     roles = roles_of(user)
     role = roles.office_role(assessment.office_id) if assessment.office_id else None
-    # No query unless they are a secretariat: an empty list of networks is no query.
-    reviewer = user.is_superuser or City.objects.managed_by(user).filter(
-        pk=assessment.city_id).exists()
+    # Only a secretariat can be a reviewer: anyone else is answered without building the
+    # queryset (which alone costs a third of a millisecond on every request).
+    reviewer = user.is_superuser or (
+        bool(roles.network_ids(NetworkRole.Role.SECRETARIAT))
+        and City.objects.managed_by(user).filter(pk=assessment.city_id).exists())
     return Access(role=role, is_reviewer=reviewer, frozen=assessment.is_frozen,
                   editable_status=assessment.is_editable)
 
@@ -136,8 +138,7 @@ def get_assessment_for_user(request, pk, *, need=VIEW, queryset=None):
     user = _user(request)
     base = queryset if queryset is not None else Assessment.objects.select_related(
         "office", "city", "round", "framework")
-    assessment = get_object_or_404(base.filter(pk__in=Assessment.objects.visible_to(user)
-                                               .values("pk")), pk=pk)
+    assessment = get_object_or_404(base.visible_to(user), pk=pk)
     access = access_to(user, assessment)
     refusal = access.refusal(need, assessment)
     if refusal:
