@@ -175,6 +175,26 @@ SUBMISSION_KEY_RETENTION_DAYS = env_int("DJANGO_SUBMISSION_KEY_RETENTION_DAYS", 
 # last change of their inputs (they can no longer be served), and any older than this (a
 # current one is rendered again on its next request).
 STORED_BRIEF_RETENTION_DAYS = env_int("DJANGO_STORED_BRIEF_RETENTION_DAYS", 30)
+# Each app process keeps the stored brief pages it served last in memory, so a repeat reader
+# skips reading the file (from S3, a network round trip). Keyed by the stored brief's key,
+# which names everything the page shows, so never stale. About 50 KB a page.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "briefs": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "stored-brief-pages",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+    # Parts of the layout drawn once per process ({% cache %} in templates/base.html), keyed by
+    # everything they show. A few KB each.
+    "template_fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "layout-fragments",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"  # each role's first page: cities.access.landing_for
 LOGOUT_REDIRECT_URL = "home"

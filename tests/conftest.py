@@ -157,6 +157,15 @@ def complete_draft(palmira_draft, editor_a):
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_pages():
+    """Stored brief pages and layout fragments kept in memory do not outlive a test."""
+    from django.core.cache import caches
+
+    caches["briefs"].clear()
+    caches["template_fragments"].clear()
+
+
+@pytest.fixture(autouse=True)
 def _language_reset():
     """A request in Spanish leaves Spanish active in the thread; start and end in English."""
     from django.utils import translation

@@ -89,7 +89,7 @@ def test_repeat_brief_page_reads_three_queries_and_no_render(
 ):
     url = reverse("reports:brief", args=[part4["edmonton"].pk])
     first = client.get(url).content.decode()
-    # 1 the assessment (+office, city, round, framework), through the access layer; 2 its key
+    # 1 the assessment (+office, city, round), through the access layer; 2 its key
     # (generation, whether the city has a plan); 3 the stored brief. Anonymous: no session,
     # and no query for the reader's view (a signed-in reader: their session, user and roles).
     with django_assert_num_queries(3):
@@ -205,6 +205,22 @@ def test_a_missing_file_is_rendered_again(client, part4, pdf_renders):
     assert client.get(url).content.startswith(b"%PDF")
     assert len(pdf_renders) == 2
     assert default_storage.exists(StoredBrief.objects.get().file.name)
+
+
+def test_a_repeat_page_is_read_from_memory_while_it_is_stored(client, part4, page_renders):
+    """After its first read from storage a page's bytes are kept in the process's memory; the
+    stored row is still asked for, so a pruned brief is rendered and stored again."""
+    cali = part4["cali"]
+    url = reverse("reports:brief", args=[cali.pk])
+    first = client.get(url).content.decode()  # rendered and stored
+    client.get(url)  # read from storage and kept
+    default_storage.delete(StoredBrief.objects.get().file.name)
+    assert _article(client.get(url).content.decode()) == _article(first)
+    assert page_renders == [cali.pk]
+    StoredBrief.objects.all().delete()
+    assert _article(client.get(url).content.decode()) == _article(first)
+    assert page_renders == [cali.pk, cali.pk]
+    assert StoredBrief.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
