@@ -195,6 +195,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
+if DEBUG:  # a template edited while runserver runs shows at once
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "start"  # each role's first page: cities.access.landing_for
 LOGOUT_REDIRECT_URL = "home"
