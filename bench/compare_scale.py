@@ -14,11 +14,21 @@ then --offices) and, at each size, prints:
 The ratio of each at the large size to the small one is printed beside the ratio of rows:
 the exports' peak memory should stay flat (ratio near 1) while rows grow fourfold.
 
+With --baseline REV, the selector of `reports/comparison.py` as it was at git revision REV
+is loaded beside the current one: the page and the selector are timed with each, runs taken
+in turn so both share the machine's load, and their comparisons (panel and unbalanced) must
+be equal, field by field, or the benchmark stops.
+
     .venv/bin/python bench/compare_scale.py [--offices 10000] [--rounds 5] [--runs 5]
+                                            [--baseline REV]
 """
 
+import importlib.util
+import statistics
+import subprocess
 import sys
 import time
+from dataclasses import asdict, is_dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,9 +38,12 @@ from common import (  # noqa: E402
     peak_memory,
     setup_django,
     synthetic_parser,
+    timed,
 )
 
 parser = synthetic_parser(__doc__.splitlines()[0], offices=10_000)
+parser.add_argument("--baseline", metavar="REV",
+                    help="Also time reports/comparison.py as it was at this git revision.")
 args = parser.parse_args()
 setup_django(use_env_db=args.use_env_db)
 
@@ -39,7 +52,13 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from cities.models import User  # noqa: E402
-from reports.comparison import build_comparison, filtered_assessments  # noqa: E402
+from reports import research_views  # noqa: E402
+from reports.comparison import (  # noqa: E402
+    PANEL,
+    UNBALANCED,
+    build_comparison,
+    filtered_assessments,
+)
 
 RESEARCHER, SECRETARIAT = "demo-researcher", "demo-secretariat"
 
@@ -54,6 +73,46 @@ def drain(client, url):
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return sum(len(chunk) for chunk in response.streaming_content)
+
+
+def load_baseline(rev):
+    """reports/comparison.py as it was at `rev`, as the module reports._baseline_comparison."""
+    root = Path(__file__).resolve().parent.parent
+    source = subprocess.run(["git", "show", f"{rev}:reports/comparison.py"],  # noqa: S603,S607
+                            cwd=root, check=True, capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader("reports._baseline_comparison", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    module.__package__ = "reports"
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    exec(compile(source, f"{rev}:reports/comparison.py", "exec"), module.__dict__)  # noqa: S102
+    return module
+
+
+def same_comparison(old, new):
+    """Whether two comparisons say the same: every field (as plain values: the two modules'
+    dataclasses are different classes), the charts by their SVG."""
+    def plain(c):
+        charts = [x and x.svg for x in (c.heatmap, c.radar, c.distribution_chart, c.trend.chart)]
+        trend = {k: v for k, v in vars(c.trend).items() if k not in {"chart", "criteria"}}
+        trend["criteria"] = [asdict(t) for t in c.trend.criteria]
+        rows = {name: [asdict(r) for r in getattr(c, name)]
+                for name in ("rows", "shown_rows", "radar_rows")}
+        fields = {k: v for k, v in vars(c).items() if not is_dataclass(v) and k not in {
+            *rows, "heatmap", "radar", "distribution_chart", "selection", "latest"}}
+        return {**fields, **rows, "charts": charts, "trend": trend}
+    return plain(old) == plain(new)
+
+
+def side_by_side(fns, runs):
+    """The median time of each of `fns` (a dict), their runs taken in turn."""
+    times = {name: [] for name in fns}
+    for _run in range(runs):
+        for name, fn in fns.items():
+            times[name].append(timed(fn))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+BASELINE = load_baseline(args.baseline) if args.baseline else None
 
 
 def client_for(username):
@@ -71,9 +130,30 @@ def measure(offices):
     result = {"offices": offices, "rows": offices * args.rounds * 9, "generate": generated}
     only = "/compare/?synthetic=only"
     result["bytes"] = page(researcher, only)  # warm: templates, translations, pandas
-    result["page"] = median_time(lambda: page(researcher, only), args.runs)
     qs = filtered_assessments(User.objects.get(username=RESEARCHER), {"synthetic": "only"})
-    result["selector"] = median_time(lambda: build_comparison(qs), args.runs)
+    if BASELINE:
+        for view in (PANEL, UNBALANCED):
+            assert same_comparison(BASELINE.build_comparison(qs, trend_view=view),
+                                   build_comparison(qs, trend_view=view)), view
+        result["same"] = True
+
+        def baseline_page():
+            research_views.build_comparison = BASELINE.build_comparison
+            try:
+                return page(researcher, only)
+            finally:
+                research_views.build_comparison = build_comparison
+
+        baseline_page()  # warm
+        timings = side_by_side({"page": lambda: page(researcher, only),
+                                "baseline_page": baseline_page,
+                                "selector": lambda: build_comparison(qs),
+                                "baseline_selector": lambda: BASELINE.build_comparison(qs)},
+                               args.runs)
+        result.update(timings)
+    else:
+        result["page"] = median_time(lambda: page(researcher, only), args.runs)
+        result["selector"] = median_time(lambda: build_comparison(qs), args.runs)
     result["default_researcher"] = median_time(lambda: page(researcher, "/compare/"), args.runs)
     result["default_secretariat"] = median_time(lambda: page(secretariat, "/compare/"),
                                                 args.runs)
@@ -98,10 +178,16 @@ def main():
               f"{r['generate']:.0f} s)\n"
               f"  /compare/?synthetic=only (researcher) {r['page'] * 1000:6.0f} ms, "
               f"{r['bytes'] / 1000:.0f} kB; selector {r['selector'] * 1000:6.0f} ms\n"
+              + (f"    at {args.baseline} (same comparison: {r['same']}): page "
+                 f"{r['baseline_page'] * 1000:6.0f} ms; selector "
+                 f"{r['baseline_selector'] * 1000:6.0f} ms\n" if BASELINE else "") +
               f"  /compare/ default: researcher {r['default_researcher'] * 1000:6.0f} ms, "
               f"secretariat {r['default_secretariat'] * 1000:6.0f} ms\n"
               f"  CSV  {r['csv']:6.2f} s, {r['csv_mb']:6.1f} MB, peak {r['csv_peak']:5.1f} MB\n"
               f"  JSON {r['json']:6.2f} s, {r['json_mb']:6.1f} MB, peak {r['json_peak']:5.1f} MB")
+    if BASELINE:
+        print(f"page at {args.baseline} / now: {large['baseline_page'] / large['page']:.2f}x "
+              f"slower; selector {large['baseline_selector'] / large['selector']:.2f}x")
     print(f"ratios large/small: rows {large['rows'] / small['rows']:.1f} | page "
           f"{large['page'] / small['page']:.2f} | CSV time {large['csv'] / small['csv']:.2f}, "
           f"peak memory {large['csv_peak'] / small['csv_peak']:.2f} | JSON time "
