@@ -3,7 +3,8 @@
 The filters are a form, so the page, the exports and the API read and validate the same URL
 parameters the same way (a bad value is a 400 naming the field). The selector reads the
 whole selection in three queries whatever its size (the database turns responses into one
-row of levels per assessment) and builds the charts from those rows.
+row of levels per assessment) into arrays, works the charts and counts out on them, and builds
+a row object only for what is shown (the heatmap's first rows, the radar).
 
 A "subject" is what an assessment assesses: an office, or a city's prevention ecosystem
 (three of the report's four Part 4 charts are of ecosystems). Comparisons are of subjects.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -420,8 +422,7 @@ class Trend:
 @dataclass
 class Comparison:
     criteria: list[tuple[int, str]]
-    rows: list[SubjectRow]  # the latest round of each subject, as on the heatmap
-    shown_rows: list[SubjectRow]
+    shown_rows: list[SubjectRow]  # the first `max_rows` of `rows`, as the heatmap shows them
     radar_rows: list[SubjectRow]
     assessment_count: int
     subject_count: int
@@ -435,6 +436,15 @@ class Comparison:
     radar: charts.Chart | None = None
     distribution_chart: charts.Chart | None = None
     notes: list[str] = field(default_factory=list)
+    selection: Selection | None = field(default=None, repr=False, compare=False)
+    latest: list[int] = field(default_factory=list, repr=False)  # positions in `selection`
+
+    @cached_property
+    def rows(self) -> list[SubjectRow]:
+        """The latest round of each subject, in the heatmap's order: every subject, where the
+        page shows `shown_rows`. Built when first asked for (thousands at scale)."""
+        shown = len(self.shown_rows)
+        return self.shown_rows + [self.selection.row(i) for i in self.latest[shown:]]
 
     @property
     def distribution_rows(self):
@@ -450,14 +460,9 @@ ASSESSMENT_VALUES = [
     "subject_label", "is_synthetic", "framework_id",
     "office_id", "office__name", "city_id", "city__name", "city__country",
 ]
-
-
-def _subject(row):
-    if row["subject_label"]:
-        return row["subject_label"]
-    if row["office__name"]:
-        return row["office__name"]
-    return str(_("%(city)s prevention ecosystem") % {"city": row["city__name"]})
+# Their positions in a row read from the cursor.
+(_PK, _ROUND, _ROUND_NAME, _OPENS, _STATUS, _NOTE, _SCOPE, _LABEL, _SYNTHETIC, _FRAMEWORK,
+ _OFFICE, _OFFICE_NAME, _CITY, _CITY_NAME, _COUNTRY) = range(len(ASSESSMENT_VALUES))
 
 
 def _criteria(framework_ids):
@@ -467,52 +472,126 @@ def _criteria(framework_ids):
     )
 
 
+class Selection:
+    """The assessments of a comparison as columns: their rows as the database gives them, and
+    arrays (one entry per assessment, in the queryset's order) of their round, their subject
+    and their levels. The charts and counts are worked out on the arrays; a `SubjectRow` is
+    built only for a row that is shown (`row`), so 50,000 assessments cost no 50,000 objects.
+    """
+
+    def __init__(self, records, criteria, levels):
+        self.records = records  # tuples of ASSESSMENT_VALUES
+        self.criteria = criteria  # (number, slug, name), in number order
+        self.levels = levels  # float, assessments × criteria; NaN where no level was given
+        opens = {}  # round code → the day it opens: by when they open, never by text
+        for code, day in set(zip(self.column(_ROUND), self.column(_OPENS), strict=True)):
+            opens[code] = min(opens.get(code, day), day)
+        self.rounds = sorted(opens, key=lambda c: (opens[c], c))
+        self.round_names = {r[_ROUND]: r[_ROUND_NAME] for r in records}
+        position = {code: i for i, code in enumerate(self.rounds)}
+        self.round_of = np.array([position[r[_ROUND]] for r in records], dtype=np.intp)
+        # Subjects numbered in the order they first appear: an office, or a city's ecosystem.
+        subjects = {}
+        self.subject_of = np.array(
+            [subjects.setdefault((r[_OFFICE], None) if r[_OFFICE] else (None, r[_CITY]),
+                                 len(subjects)) for r in records], dtype=np.intp)
+        self.subject_count = len(subjects)
+        self._status_labels = {k: str(v) for k, v in Assessment.Status.choices}
+        self._source_labels = {k: str(v) for k, v in LevelSource.choices}
+        self._source_short = {k: str(v) for k, v in SOURCE_SHORT.items()}
+
+    def __len__(self):
+        return len(self.records)
+
+    def column(self, index):
+        return (r[index] for r in self.records)
+
+    def latest(self) -> np.ndarray:
+        """Per subject (in subject order): the position of its assessment in its latest round;
+        of two in rounds with the same code, the one read last."""
+        order = np.lexsort((np.arange(len(self)), self.round_of, self.subject_of))
+        subject = self.subject_of[order]
+        return order[np.append(subject[1:] != subject[:-1], True)] if len(order) else order
+
+    def subject(self, i) -> str:
+        r = self.records[i]
+        if r[_LABEL]:
+            return r[_LABEL]
+        if r[_OFFICE_NAME]:
+            return r[_OFFICE_NAME]
+        return str(_("%(city)s prevention ecosystem") % {"city": r[_CITY_NAME]})
+
+    def city(self, i) -> str:
+        return self.records[i][_CITY_NAME]
+
+    def sources(self) -> dict[str, int]:
+        """How many assessments have their levels from each LevelSource."""
+        counts = {value: 0 for value, _label in LevelSource.choices}
+        pairs = Counter((r[_STATUS], bool(r[_NOTE])) for r in self.records)
+        for (status, note), count in pairs.items():
+            counts[level_source_of(status=status, level_note=note)] += count
+        return counts
+
+    def row(self, i) -> SubjectRow:
+        r = self.records[i]
+        source = level_source_of(status=r[_STATUS], level_note=r[_NOTE])
+        return SubjectRow(
+            assessment_id=r[_PK],
+            key=f"office-{r[_OFFICE]}" if r[_OFFICE] else f"city-{r[_CITY]}",
+            subject=self.subject(i), city=r[_CITY_NAME], country=str(r[_COUNTRY]),
+            round=r[_ROUND], status=r[_STATUS],
+            status_label=self._status_labels.get(r[_STATUS], r[_STATUS]), source=source,
+            source_label=self._source_labels[source], source_short=self._source_short[source],
+            is_synthetic=bool(r[_SYNTHETIC]),
+            levels=[None if math.isnan(v) else int(v) for v in self.levels[i]],
+        )
+
+
 def build_comparison(assessments, *, radar_ids=(), trend_view=PANEL,
                      max_rows=MAX_HEATMAP_ROWS) -> Comparison:
     """Compare `assessments` (already scoped to the reader and filtered). Three queries."""
-    a_rows, criteria, subjects = _read(assessments)
+    selection = _read(assessments)
+    criteria = selection.criteria
     numbers = [n for n, _slug, _name in criteria]
-    opens = _round_order(a_rows)
-    # The heatmap, radar and distribution show each subject once, at its latest round.
-    rank = {code: i for i, code in enumerate(sorted(opens, key=lambda c: (opens[c], c)))}
-    latest = {}
-    for s in subjects:
-        if s.key not in latest or rank[s.round] >= rank[latest[s.key].round]:
-            latest[s.key] = s
-    rows = sorted(latest.values(), key=lambda s: (s.city, s.subject))
-    shown = rows[:max_rows]
+    # The heatmap, radar and distribution show each subject once, at its latest round,
+    # ordered by city and name (subjects alike in both: in the order they were read).
+    latest = selection.latest()
+    by_name = sorted(range(len(latest)), key=lambda k: (selection.city(latest[k]),
+                                                         selection.subject(latest[k])))
+    latest_rows = [int(latest[k]) for k in by_name]
+    shown = [selection.row(i) for i in latest_rows[:max_rows]]
     notes = []
-    if len(rows) > len(shown):
+    if len(latest_rows) > len(shown):
         notes.append(str(_("The heatmap shows the first %(shown)s of %(total)s offices; the "
-                           "exports carry them all.") % {"shown": len(shown), "total": len(rows)}))
-    by_id = {s.assessment_id: s for s in subjects}
-    radar_rows = [by_id[i] for i in radar_ids if i in by_id][:MAX_RADAR]
+                           "exports carry them all.") % {"shown": len(shown),
+                                                          "total": len(latest_rows)}))
+    position = {r[_PK]: i for i, r in enumerate(selection.records)} if radar_ids else {}
+    radar_rows = [selection.row(position[i]) for i in radar_ids if i in position][:MAX_RADAR]
     if radar_ids and len(radar_rows) < len(radar_ids):
         notes.append(str(_("Some assessments chosen for the radar are not in this comparison.")))
     if not radar_ids:
         radar_rows = shown[:MAX_RADAR]
 
     distribution = {n: [0] * 5 for n in numbers}
-    for s in rows:
-        for n, level in zip(numbers, s.levels, strict=True):
-            if level is not None:
-                distribution[n][level] += 1
+    at_latest = selection.levels[latest]
+    for i, n in enumerate(numbers):  # a number two frameworks share counts in both columns
+        given = at_latest[:, i][~np.isnan(at_latest[:, i])].astype(np.intp)
+        counts = np.bincount(given, minlength=5).tolist()
+        distribution[n] = [a + b for a, b in zip(distribution[n], counts, strict=True)]
 
-    source_counts = {value: 0 for value, _label in LevelSource.choices}
-    for s in subjects:
-        source_counts[s.source] += 1
+    source_counts = selection.sources()
     names = [(n, name) for n, _slug, name in criteria]
+    statuses = set(selection.column(_STATUS))
     result = Comparison(
-        criteria=names, rows=rows, shown_rows=shown, radar_rows=radar_rows,
-        assessment_count=len(subjects), subject_count=len(rows),
-        rounds=sorted({s.round for s in subjects}, key=lambda c: (opens[c], c)),
-        distribution=distribution,
-        trend=build_trend(subjects, criteria, opens,
-                          {r["round__code"]: r["round__name"] for r in a_rows}, view=trend_view),
-        includes_unpublished=any(s.status != Assessment.Status.PUBLISHED for s in subjects),
-        includes_synthetic=any(s.is_synthetic for s in subjects), notes=notes,
+        criteria=names, shown_rows=shown, radar_rows=radar_rows,
+        assessment_count=len(selection), subject_count=len(latest_rows),
+        rounds=selection.rounds, distribution=distribution,
+        trend=build_trend(selection, view=trend_view),
+        includes_unpublished=bool(statuses - {Assessment.Status.PUBLISHED}),
+        includes_synthetic=any(selection.column(_SYNTHETIC)), notes=notes,
         sources=[(value, str(label), source_counts[value])
                  for value, label in LevelSource.choices if source_counts[value]],
+        selection=selection, latest=latest_rows,
     )
     if shown:
         labels = [f"{n}. {name}" for n, name in names]
@@ -534,93 +613,73 @@ def build_comparison(assessments, *, radar_ids=(), trend_view=PANEL,
 
 def build_trend_only(assessments, *, view=PANEL) -> Trend:
     """The trend of `assessments` alone (its export and API): the same three queries."""
-    a_rows, criteria, subjects = _read(assessments)
-    return build_trend(subjects, criteria, _round_order(a_rows),
-                       {r["round__code"]: r["round__name"] for r in a_rows}, view=view)
+    return build_trend(_read(assessments), view=view)
 
 
-def _round_order(a_rows):
-    """Round code → the day it opens: rounds are ordered by when they open, never by text."""
-    opens = {}
-    for r in a_rows:
-        opens[r["round__code"]] = min(opens.get(r["round__code"], r["round__opens_on"]),
-                                      r["round__opens_on"])
-    return opens
-
-
-def _read(assessments):
-    """The assessments' rows, their framework's criteria, and one SubjectRow each (levels in
-    criterion order). Three queries whatever the number of assessments."""
-    status_labels = {k: str(v) for k, v in Assessment.Status.choices}
-    source_labels = {k: str(v) for k, v in LevelSource.choices}
-    source_short = {k: str(v) for k, v in SOURCE_SHORT.items()}  # translated once, not per row
-    a_rows = list(assessments.values(*ASSESSMENT_VALUES))
-    criteria = _criteria({r["framework_id"] for r in a_rows}) if a_rows else []
+def _read(assessments) -> Selection:
+    """The assessments, their framework's criteria and their levels (in criterion order), as
+    a Selection. Three queries whatever the number of assessments, read straight from the
+    cursor: Django's per-value converters and a dict per row would double the time."""
+    records = _fetch(assessments.values_list(*ASSESSMENT_VALUES))
+    criteria = _criteria({r[_FRAMEWORK] for r in records}) if records else []
     numbers = [n for n, _slug, _name in criteria]
-    levels = _levels(assessments, numbers) if a_rows else {}
-    subjects, sources = [], {}
-    for r in a_rows:
-        key = f"office-{r['office_id']}" if r["office_id"] else f"city-{r['city_id']}"
-        source = sources.get((r["status"], bool(r["level_note"])))
-        if source is None:  # a few statuses × note or not: worked out once each
-            source = sources[r["status"], bool(r["level_note"])] = level_source_of(
-                status=r["status"], level_note=r["level_note"])
-        subjects.append(SubjectRow(
-            assessment_id=r["pk"], key=key, subject=_subject(r), city=r["city__name"],
-            country=str(r["city__country"]), round=r["round__code"], status=r["status"],
-            status_label=status_labels.get(r["status"], r["status"]),
-            source=source, source_label=source_labels[source], source_short=source_short[source],
-            is_synthetic=r["is_synthetic"], levels=levels.get(r["pk"]) or [None] * len(numbers),
-        ))
-    return a_rows, criteria, subjects
+    levels = np.full((len(records), len(numbers)), np.nan)
+    if records:
+        ids, given = _levels(assessments, numbers)
+        if len(ids):
+            pks = np.array([r[_PK] for r in records], dtype=np.int64)
+            order = np.argsort(pks)
+            levels[order[np.searchsorted(pks[order], ids)]] = given
+    return Selection(records, criteria, levels)
+
+
+def _fetch(query):
+    """The rows of a values_list query as the database gives them (the caller converts what it
+    uses: a date arrives as text from SQLite, and is only compared with its like)."""
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(*query.query.sql_with_params())
+        return cursor.fetchall()
 
 
 def _levels(assessments, numbers):
-    """Assessment id → its levels in the order of `numbers` (None where not given). One query:
-    the database turns the responses into one row per assessment and one column per criterion
-    (an assessment has at most one response per criterion, so the Max is that level), which is
-    a ninth of the rows the responses themselves would be."""
+    """The ids of the assessments with responses, and their levels in the order of `numbers`
+    (an array, NaN where not given). One query: the database turns the responses into one row
+    per assessment and one column per criterion (an assessment has at most one response per
+    criterion, so the Max is that level), which is a ninth of the rows the responses themselves
+    would be."""
     unique = list(dict.fromkeys(numbers))
     columns = {f"c{n}": Max("level", filter=Q(criterion__number=n)) for n in unique}
     query = (CriterionResponse.objects.filter(assessment_id__in=assessments.values("pk"))
              .order_by().values("assessment_id").annotate(**columns)
              .values_list("assessment_id", *columns))
-    # Whole numbers or NULL, as the database gives them: read straight from the cursor, as
-    # Django's per-value converters would double the time of half a million levels.
-    with connections[query.db].cursor() as cursor:
-        cursor.execute(*query.query.sql_with_params())
-        rows = cursor.fetchall()
+    rows = _fetch(query)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    levels = np.array([r[1:] for r in rows], dtype=float).reshape(len(rows), len(unique))
     if unique == numbers:
-        return {aid: list(levels) for aid, *levels in rows}
+        return ids, levels  # None became NaN
     # Frameworks that number criteria alike but name them differently repeat a number.
     position = {n: i for i, n in enumerate(unique)}
-    return {aid: [levels[position[n]] for n in numbers] for aid, *levels in rows}
+    return ids, levels[:, [position[n] for n in numbers]]
 
 
-def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
-    """The median per criterion and round of `subjects` (SubjectRows), as a panel or not.
+def build_trend(selection, *, view=PANEL) -> Trend:
+    """The median per criterion and round of a Selection's assessments, as a panel or not.
 
-    Worked out on arrays (one row per assessment) so that 50,000 assessments take a blink:
+    Worked out on its arrays (one row per assessment) so that 50,000 assessments take a blink:
     which round each is in, which subject it is of, and its level on each criterion."""
-    rounds = sorted({s.round for s in subjects}, key=lambda c: (opens[c], c))
-    position = {r: i for i, r in enumerate(rounds)}
-    subject_index = {}
-    round_of = np.array([position[s.round] for s in subjects], dtype=np.intp)
-    subject_of = np.array([subject_index.setdefault(s.key, len(subject_index))
-                           for s in subjects], dtype=np.intp)
-    levels = np.array([s.levels for s in subjects], dtype=float).reshape(
-        len(subjects), len(criteria))  # NaN where no level was given
+    rounds = selection.rounds
+    round_of, subject_of, levels = selection.round_of, selection.subject_of, selection.levels
 
     def in_every_round(rows):
         """Per subject: whether `rows` (a mask of assessments) has it in every round."""
-        seen = np.zeros((len(rounds), len(subject_index)), dtype=bool)
+        seen = np.zeros((len(rounds), selection.subject_count), dtype=bool)
         seen[round_of[rows], subject_of[rows]] = True
         return seen.all(axis=0)
 
     # Subjects with an assessment in every round (at most one each per round).
-    in_every = in_every_round(np.ones(len(subjects), dtype=bool))
+    in_every = in_every_round(np.ones(len(selection), dtype=bool))
     trend_criteria = []
-    for i, (number, slug, name) in enumerate(criteria):
+    for i, (number, slug, name) in enumerate(selection.criteria):
         counted = ~np.isnan(levels[:, i])
         if view == PANEL:
             # The same subjects in every round: those with a level on this criterion in each.
@@ -628,15 +687,17 @@ def build_trend(subjects, criteria, opens, round_names, *, view=PANEL) -> Trend:
         cells = [TrendCell(r, _summarise_many(levels[counted & (round_of == j), i]))
                  for j, r in enumerate(rounds)]
         trend_criteria.append(TrendCriterion(number, slug, name, cells))
-    last = len(rounds) - 1
+    panel = []
+    if view == PANEL and rounds:
+        members = np.flatnonzero((round_of == len(rounds) - 1) & in_every[subject_of])
+        panel = sorted(f"{selection.subject(i)} ({selection.city(i)})" for i in members)
     trend = Trend(
-        view=view, rounds=rounds, round_names=round_names, criteria=trend_criteria,
+        view=view, rounds=list(rounds), round_names=selection.round_names,
+        criteria=trend_criteria,
         assessments_per_round=(
             [int(in_every.sum())] * len(rounds) if view == PANEL
             else np.bincount(round_of, minlength=len(rounds)).tolist()),
-        panel=sorted(f"{s.subject} ({s.city})" for s, j, k in zip(subjects, round_of, subject_of,
-                                                               strict=True)
-                     if j == last and in_every[k]) if view == PANEL and rounds else [],
+        panel=panel,
     )
     trend.empty_reason = _why_no_chart(trend)
     if not trend.empty_reason:
