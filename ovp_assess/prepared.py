@@ -9,10 +9,12 @@ is, the stored brief's key) are still written with the ORM, but compiled once pe
                            .values_list("office_id", "role"))
     rows = _ROLES.rows(user.pk)
 
-`build` receives stand-in whole numbers for its arguments; the compiled SQL's parameters that
-are those stand-ins are swapped for the real arguments on every run. So a prepared query
-takes whole-number arguments only (ids), and its SQL must not depend on their values (no
-`None`, no lists) or on anything else that changes (the clock, the language).
+`build` receives stand-ins for its arguments (a whole number for a whole number, a text for a
+text); the compiled SQL's parameters that are those stand-ins are swapped for the real
+arguments on every run. So a prepared query takes whole numbers (ids) and texts (keys) only,
+and its SQL must not depend on their values (no `None`, no lists) or on anything else that
+changes (the clock, the language). It is compiled once for each database and kinds of
+arguments.
 
 `build` returns a values_list() queryset of a model that is not translated with
 modeltranslation (its values_list() reorders columns). Rows come as the database driver
@@ -27,19 +29,26 @@ import threading
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import ValuesListIterable
 
-#: Stand-ins for the arguments while compiling: negative, within a 32-bit integer column's
-#: range (Django turns an out-of-range integer lookup into an empty result), and never an id.
+#: Stand-ins for whole-number arguments while compiling: negative, within a 32-bit integer
+#: column's range (Django turns an out-of-range integer lookup into an empty result), and
+#: never an id. A text argument's stand-in is a text no key or name holds.
 _STAND_IN = -917_000_000
+_TEXT_STAND_IN = "\x1fprepared-argument-{}\x1f"
+
+
+def _stand_in(index, kind):
+    return _STAND_IN - index if kind is int else _TEXT_STAND_IN.format(index)
 
 
 class PreparedQuery:
     def __init__(self, build):
         self._build = build
-        self._compiled: dict[tuple[str, int], tuple[str, list]] = {}
+        self._compiled: dict[tuple, tuple[str, list]] = {}
         self._lock = threading.Lock()
 
-    def _compile(self, using: str, arity: int) -> tuple[str, list]:
-        stand_ins = [_STAND_IN - i for i in range(arity)]
+    def _compile(self, using: str, kinds: tuple[type, ...]) -> tuple[str, list]:
+        stand_ins = [_stand_in(i, kind) for i, kind in enumerate(kinds)]
+        arity = len(kinds)
         queryset = self._build(*stand_ins)
         # Django's own values_list() reads its rows in the SQL's column order; others (such as
         # modeltranslation's, which puts columns in another order) would not match.
@@ -47,28 +56,27 @@ class PreparedQuery:
             raise TypeError("PreparedQuery needs a plain values_list() queryset")
         sql, params = queryset.query.get_compiler(using=using).as_sql()
         # Each parameter is either an argument (its index) or a constant of the query.
+        position = {(type(value), value): i for i, value in enumerate(stand_ins)}
         slots = []
         for value in params:
-            if type(value) is int and _STAND_IN - arity < value <= _STAND_IN:
-                slots.append((True, _STAND_IN - value))
-            else:
-                slots.append((False, value))
+            index = position.get((type(value), value))
+            slots.append((True, index) if index is not None else (False, value))
         missing = set(range(arity)) - {index for is_arg, index in slots if is_arg}
         if missing:
             raise ValueError(f"PreparedQuery: argument(s) {sorted(missing)} are not "
                              "parameters of the compiled SQL")
         return sql, slots
 
-    def rows(self, *args: int, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    def rows(self, *args: int | str, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         """The query's rows for `args` (one query; compiled on the first call only)."""
-        for value in args:
-            if type(value) is not int:
-                raise TypeError(f"PreparedQuery takes whole numbers, not {value!r}")
-        key = (using, len(args))
+        kinds = tuple(type(value) for value in args)
+        if not set(kinds) <= {int, str}:
+            raise TypeError(f"PreparedQuery takes whole numbers and texts, not {args!r}")
+        key = (using, kinds)
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(key) or self._compile(using, len(args))
+                compiled = self._compiled.get(key) or self._compile(using, kinds)
                 self._compiled[key] = compiled
         sql, slots = compiled
         params = [args[value] if is_arg else value for is_arg, value in slots]

@@ -172,27 +172,43 @@ def brief_key(assessment, *, reader, kind, lang, paper="") -> str | None:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def _stored(key, *, keep=False) -> tuple[StoredBrief, bytes] | None:
-    """The stored brief of `key` and its file's bytes, or None. With `keep`, the bytes are
+def _stored_query(key):
+    return StoredBrief.objects.filter(key=key).values_list("pk", "file", "filename", "title")
+
+
+#: Asked by every request for a published brief: compiled once (ovp_assess/prepared.py).
+_STORED = PreparedQuery(_stored_query)
+
+
+@dataclass
+class Stored:
+    filename: str
+    title: str
+    content: bytes
+
+
+def _stored(key, *, keep=False) -> Stored | None:
+    """The stored brief of `key` with its file's bytes, or None. With `keep`, the bytes are
     kept in this process's memory (the `briefs` cache) and read from there next time; the row
     is asked for all the same, so a pruned brief is rendered and stored again."""
-    row = StoredBrief.objects.filter(key=key).first()
-    if row is None:
+    found = _STORED.rows(key)
+    if not found:
         return None
+    ((pk, name, filename, title),) = found
     kept_pages = caches["briefs"]
     content = kept_pages.get(key) if keep else None
     if content is not None:
-        return row, content
+        return Stored(filename, title, content)
     try:
-        with row.file.open("rb") as handle:
+        with StoredBrief._meta.get_field("file").storage.open(name, "rb") as handle:
             content = handle.read()
     except (OSError, _StorageMissing):  # the file went missing from storage: render it again
-        logger.warning("Stored brief %s has no file %s; rendering again", row.pk, row.file.name)
-        row.delete()
+        logger.warning("Stored brief %s has no file %s; rendering again", pk, name)
+        StoredBrief.objects.filter(pk=pk).delete()
         return None
     if keep:
         kept_pages.set(key, content)
-    return row, content
+    return Stored(filename, title, content)
 
 
 def _store(*, key, assessment, kind, lang, paper, filename, title, content: bytes) -> None:
@@ -230,7 +246,7 @@ def office_brief_pdf(assessment, *, reader, lang, paper="a4"):
                     paper=paper)
     found = _stored(key) if key else None
     if found:
-        return found[0].filename, renderers.PDF, found[1]
+        return found.filename, renderers.PDF, found.content
     brief = _build(assessment, reader=reader, lang=lang)
     filename, content_type, content = renderers.render_brief_pdf(brief, lang=lang, paper=paper)
     if key:
@@ -259,7 +275,7 @@ def office_brief_page(assessment, *, reader, lang) -> BriefPage:
     found = _stored(key, keep=True) if key else None
     if found:
         # Our own template's output, escaped when it was rendered.
-        return BriefPage(mark_safe(found[1].decode()), found[0].title, stored=True)  # noqa: S308
+        return BriefPage(mark_safe(found.content.decode()), found.title, stored=True)  # noqa: S308
     brief = _build(assessment, reader=reader, lang=lang)
     html = render_page_fragment(brief, lang=lang)
     if key:

@@ -28,12 +28,22 @@ def test_rows_match_the_orm_for_any_arguments(django_assert_num_queries):
     assert len(prepared._compiled) == 1  # compiled once, run five times
 
 
-def test_only_whole_numbers_are_taken():
+def test_texts_are_arguments_too():
+    prepared = PreparedQuery(lambda slug, role: OfficeMembership.objects.filter(
+        office__slug=slug, role=role).order_by("pk").values_list("pk", "user_id"))
+    memberships = list(OfficeMembership.objects.values_list("office__slug", "role").distinct())
+    assert len(memberships) > 1
+    for slug, role in memberships + [("no-such-office", "editor")]:
+        assert prepared.rows(slug, role) == list(OfficeMembership.objects.filter(
+            office__slug=slug, role=role).order_by("pk").values_list("pk", "user_id"))
+    assert len(prepared._compiled) == 1
+
+
+def test_only_whole_numbers_and_texts_are_taken():
     prepared = PreparedQuery(_members_of)
-    with pytest.raises(TypeError, match="whole numbers"):
-        prepared.rows(None, 1)
-    with pytest.raises(TypeError, match="whole numbers"):
-        prepared.rows("1", 1)
+    for wrong in (None, 1.5, True):
+        with pytest.raises(TypeError, match="whole numbers and texts"):
+            prepared.rows(wrong, 1)
 
 
 def test_an_argument_the_sql_does_not_use_is_refused():
