@@ -20,7 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ovp_assess.settings")
-os.environ.setdefault("DJANGO_DEBUG", "1")
+# Production settings, as the app servers run (a plain HTTP test client on localhost).
+for name, value in {"DJANGO_DEBUG": "0", "DJANGO_ALLOWED_HOSTS": "localhost",
+                    "DJANGO_STATIC_MANIFEST": "0", "DJANGO_SECURE_SSL_REDIRECT": "0"}.items():
+    os.environ.setdefault(name, value)
 os.environ["DJANGO_MEDIA_ROOT"] = tempfile.mkdtemp(prefix="ovp-bench-briefs-")
 
 import django  # noqa: E402
@@ -65,7 +68,7 @@ def main():
     def pdf():
         return brief_cache.office_brief_pdf(lean.get(pk=cali.pk), reader=AnonymousUser(), lang="en")
 
-    client = Client(HTTP_HOST="localhost")  # an allowed host in DEBUG
+    client = Client(HTTP_HOST="localhost")
     page_url = reverse("reports:brief", args=[cali.pk])
 
     def page():
