@@ -262,6 +262,23 @@ class BriefPage:
     html: str
     subject: str
     stored: bool
+    key: str | None = None  # None for a draft, which is never stored
+
+
+def page_content(page: BriefPage, *, can_publish: bool, render) -> str:
+    """The brief page's own part around and with the brief (breadcrumbs, toolbar), from
+    `render()`. A published brief's is the same for everyone with the same key who may or may
+    not publish it, so it is rendered once per process and kept with the page; a draft's is
+    rendered every time."""
+    if page.key is None:
+        return render()
+    kept = caches["briefs"]
+    name = f"{page.key}:content:{int(can_publish)}"
+    content = kept.get(name)
+    if content is None:
+        content = render()
+        kept.set(name, content)
+    return mark_safe(content)  # noqa: S308 - our own template's output, escaped when rendered
 
 
 def render_page_fragment(brief, *, lang) -> str:
@@ -275,14 +292,15 @@ def office_brief_page(assessment, *, reader, lang) -> BriefPage:
     found = _stored(key, keep=True) if key else None
     if found:
         # Our own template's output, escaped when it was rendered.
-        return BriefPage(mark_safe(found.content.decode()), found.title, stored=True)  # noqa: S308
+        return BriefPage(mark_safe(found.content.decode()), found.title,  # noqa: S308
+                         stored=True, key=key)
     brief = _build(assessment, reader=reader, lang=lang)
     html = render_page_fragment(brief, lang=lang)
     if key:
         _store(key=key, assessment=assessment, kind=StoredBrief.Kind.PAGE, lang=lang, paper="",
                filename=f"brief-{brief.filename_stem}.html", title=brief.subject,
                content=html.encode())
-    return BriefPage(html, brief.subject, stored=False)
+    return BriefPage(html, brief.subject, stored=False, key=key)
 
 
 def prune_stored(*, now=None) -> int:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language
@@ -64,10 +65,13 @@ def brief(request, pk):
     page = brief_cache.office_brief_page(
         assessment, reader=request.user, lang=get_language() or settings.LANGUAGE_CODE
     )
+    context = {"brief_html": page.html, "assessment": assessment,
+               "can_publish": access.can_publish_brief}
+    content = brief_cache.page_content(
+        page, can_publish=access.can_publish_brief,
+        render=lambda: render_to_string("reports/partials/brief_page_content.html", context))
     return render(request, "reports/brief_page.html", {
-        "brief_html": page.html,
-        "assessment": assessment,
-        "can_publish": access.can_publish_brief,
+        "content": content, "assessment": assessment,
         "title": _("Office brief: %(subject)s") % {"subject": page.subject},
     })
 

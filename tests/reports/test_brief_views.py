@@ -144,6 +144,33 @@ def test_office_editor_confirms_then_makes_the_brief_private_and_public(
     assert edmonton.is_public
 
 
+def test_the_kept_brief_page_shows_each_reader_their_own_toolbar_and_the_current_state(
+    client, part4, edmonton_editor
+):
+    """A stored brief's page (breadcrumbs, toolbar, brief) is kept per key and per whether
+    the reader may publish it: an editor and a viewer of the office share the key, not the
+    link; making the brief private is a new key, so the badge goes at once."""
+    edmonton = part4["edmonton"]
+    viewer = User.objects.create_user("reach-viewer", password="x-unused-pass-123")
+    OfficeMembership.objects.create(user=viewer, office_id=edmonton.office_id,
+                                    role=OfficeMembership.Role.VIEWER)
+    url = reverse("reports:brief", args=[edmonton.pk])
+    publish = reverse("reports:brief-publish", args=[edmonton.pk])
+    for _round in range(2):
+        for user, may_publish in ((edmonton_editor, True), (viewer, False)):
+            client.force_login(user)
+            page = client.get(url).content.decode()
+            assert (f'href="{publish}"' in page) is may_publish
+            assert "On the public briefs page" in page
+    client.force_login(edmonton_editor)
+    client.post(publish, {"public": "0"})
+    for user in (edmonton_editor, viewer):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "On the public briefs page" not in page
+        assert "Edmonton" in page  # the brief itself is still there
+
+
 @pytest.mark.parametrize("persona,status", [
     ("anonymous", 403), ("viewer_a", 403), ("editor_b", 403), ("secretariat", 403),
 ])
