@@ -91,12 +91,19 @@ def _lead_count(office_id):
 def office_access(user, office) -> OfficeAccess:
     if not user.is_authenticated:
         return OfficeAccess()
-    roles = roles_of(user)
-    # Only a secretariat manages offices (see `access_to` on why the guard).
-    manager = user.is_superuser or (
-        bool(roles.network_ids(NetworkRole.Role.SECRETARIAT))
-        and City.objects.managed_by(user).filter(pk=office.city_id).exists())
-    return OfficeAccess(role=roles.office_role(office.pk), is_manager=manager)
+    return OfficeAccess(role=roles_of(user).office_role(office.pk),
+                        is_manager=manages_city(user, office.city_id))
+
+
+def manages_city(user, city_id) -> bool:
+    """Is `user` the secretariat of a network the city is in (or a superuser)? Asked on
+    nearly every request, so anyone who is no secretariat is answered from their roles,
+    without building the queryset (which alone costs a third of a millisecond)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or (
+        bool(roles_of(user).network_ids(NetworkRole.Role.SECRETARIAT))
+        and City.objects.managed_by(user).filter(pk=city_id).exists())
 
 
 def get_office_for_user(request, slug, *, need):

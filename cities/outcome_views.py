@@ -24,6 +24,7 @@ from reports import tabular
 from reports.selectors import outcome_trend
 
 from . import city_figures
+from .access import manages_city
 from .api import IndicatorFilter
 from .city_figures import FigureExists, Measure
 from .filtering import chips
@@ -193,7 +194,7 @@ def outcome_city(request, slug):
     return render(request, "cities/outcome_city.html", {
         "city": city, "indicators": indicators,
         "trend": outcome_trend(indicators, goal_for_city(city.pk)),
-        "can_enter": City.objects.managed_by(request.user).filter(pk=city.pk).exists(),
+        "can_enter": manages_city(request.user, city.pk),
         "title": _("Outcomes: %(city)s") % {"city": city.name},
     })
 
